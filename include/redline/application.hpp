@@ -1,0 +1,31 @@
+// An application record as read from the input, before screening: raw
+// fields, the raw industry code and the geometry in one of its input forms.
+// Parsing, validation and reprojection happen in the engine (on worker
+// threads), so that a bad record becomes an ERROR row, never a stop.
+#pragma once
+
+#include "redline/site.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace redline {
+
+struct Application {
+    std::size_t index = 0;  ///< 0-based position in the input
+    std::string site_id;
+    std::string name;
+    std::string industry;   ///< as given
+    Attributes attributes;  ///< every input field, in input order
+    std::string geometry_text;      ///< WKT, GeoJSON geometry or "lon,lat" (text inputs)
+    std::vector<unsigned char> wkb; ///< geometry read by GDAL (vector inputs)
+    bool has_wkb = false;
+    std::string read_error;         ///< set by the reader when the record is unusable
+    /// CRS of the coordinates; null = the rulebook's input_crs.
+    std::shared_ptr<const OGRSpatialReference> srs;
+};
+
+} // namespace redline

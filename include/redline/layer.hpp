@@ -1,0 +1,121 @@
+// A constraint layer: read once through GDAL, reprojected into the working
+// CRS (kept bit for bit when already in it), repaired with make-valid,
+// indexed in a packed R-tree. Immutable after loading and shared by every
+// thread; per-thread GEOS copies live in a Workspace (workspace.hpp).
+#pragma once
+
+#include "redline/geos.hpp"
+#include "redline/rulebook.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace redline {
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+using BgPoint = bg::model::point<double, 2, bg::cs::cartesian>;
+using BgBox = bg::model::box<BgPoint>;
+
+struct LayerFeature {
+    std::int64_t fid = 0;
+    std::string key;   ///< the `key` field, or the FID when none is declared
+    std::string label; ///< the `label` field (may be empty)
+    std::string type;  ///< the `type` field (may be empty)
+    std::vector<std::optional<std::string>> values; ///< every field, as text
+    std::vector<unsigned char> wkb; ///< repaired geometry in the working CRS
+    geos::Bounds bounds;
+    int dimension = 2;
+};
+
+/// A problem found while loading, reported by `validate`.
+struct LayerIssue {
+    std::string key;
+    std::string what;
+};
+
+/// A subset of a layer's features (a check's `where`); null mask = all.
+class Layer;
+struct LayerSubset {
+    const Layer* layer = nullptr;
+    std::shared_ptr<const std::vector<char>> mask;
+    std::string where;
+    bool contains(std::size_t i) const { return !mask || (*mask)[i]; }
+};
+
+class Layer {
+public:
+    /// Loads the layer; throws LayerError (missing source, no CRS, missing
+    /// field, bad filter). `index` is its position in the LayerSet.
+    static std::unique_ptr<Layer> load(const LayerDef& def, const OGRSpatialReference& working,
+                                       std::size_t index, geos::Context& ctx);
+
+    const LayerDef& def() const { return m_def; }
+    const std::string& name() const { return m_def.name; }
+    std::size_t index() const { return m_index; }
+    const std::vector<LayerFeature>& features() const { return m_features; }
+    const LayerFeature& feature(std::size_t i) const { return m_features[i]; }
+    std::size_t size() const { return m_features.size(); }
+
+    /// Index of a field of the source layer; throws LayerError naming the
+    /// layer and `purpose` when absent.
+    std::size_t field(const std::string& name, const std::string& purpose) const;
+    std::optional<std::size_t> find_field(const std::string& name) const;
+    const std::vector<std::string>& field_names() const { return m_field_names; }
+
+    /// Features whose bounds intersect `b` (grown by `margin`), in layer order.
+    std::vector<std::uint32_t> query(const geos::Bounds& b, double margin = 0) const;
+
+    // What `validate` and run_info report.
+    const std::string& source_crs() const { return m_source_crs; }
+    bool reprojected() const { return m_reprojected; }
+    const std::vector<LayerIssue>& issues() const { return m_issues; }
+    std::size_t repaired_count() const { return m_repaired; }
+    geos::Bounds extent() const { return m_extent; }
+    const std::string& modified() const { return m_modified; }
+
+private:
+    Layer(LayerDef def, std::size_t index) : m_def(std::move(def)), m_index(index) {}
+    using Entry = std::pair<BgBox, std::uint32_t>;
+    LayerDef m_def;
+    std::size_t m_index;
+    std::vector<LayerFeature> m_features;
+    std::vector<std::string> m_field_names;
+    bgi::rtree<Entry, bgi::quadratic<16>> m_rtree;
+    std::string m_source_crs;
+    bool m_reprojected = false;
+    std::vector<LayerIssue> m_issues;
+    std::size_t m_repaired = 0;
+    geos::Bounds m_extent;
+    std::string m_modified;
+};
+
+/// Every layer of a rulebook, each loaded once, plus the `where` subsets
+/// checks ask for.
+class LayerSet {
+public:
+    LayerSet(const Rulebook& rb, geos::Context& ctx);
+    const Layer& get(const std::string& name) const;
+    const Layer* find(const std::string& name) const;
+    const std::vector<std::unique_ptr<Layer>>& all() const { return m_layers; }
+    const OGRSpatialReference& working_srs() const { return m_working; }
+    /// The features of `name` that satisfy `where` (an OGR SQL filter, ANDed
+    /// with the layer's own). Computed once per distinct filter.
+    LayerSubset subset(const std::string& name, const std::string& where);
+
+private:
+    OGRSpatialReference m_working;
+    std::vector<std::unique_ptr<Layer>> m_layers;
+    std::map<std::pair<std::string, std::string>, LayerSubset> m_subsets;
+};
+
+} // namespace redline

@@ -1,0 +1,30 @@
+// A site as checks see it: the application's resolved industry, its
+// geometry in the working CRS and its attributes.
+#pragma once
+
+#include "redline/geos.hpp"
+#include "redline/industry.hpp"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace redline {
+
+using Attributes = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+struct Site {
+    std::string id;
+    Industry industry;
+    const GEOSGeometry* geometry = nullptr; ///< working CRS; owned by the caller
+    int dimension = 0;  ///< 0 point, 1 line, 2 polygon (highest part)
+    double size = 0;    ///< area m² (polygons) or length m (lines); 0 for points
+    geos::Bounds bounds;
+    const Attributes* attributes = nullptr;
+
+    /// The named attribute, or nullopt when absent, null or blank.
+    std::optional<std::string> attr(const std::string& name) const;
+};
+
+} // namespace redline

@@ -1,0 +1,60 @@
+// The geometric predicates of SPEC §4, shared by every check: "overlaps"
+// (with the area/length tolerances), "within a layer" and edge-to-edge
+// distance. Each measures in the working CRS.
+#pragma once
+
+#include "redline/layer.hpp"
+#include "redline/site.hpp"
+#include "redline/workspace.hpp"
+
+#include <cmath>
+
+namespace redline {
+
+struct Tolerances {
+    double area = 0.01;   ///< m²
+    double length = 0.01; ///< m
+};
+
+struct Overlap {
+    bool hit = false;
+    int dim = 0;         ///< dimension measured: 0 (intersects), 1 (length), 2 (area)
+    double amount = NAN; ///< m² or m; NaN when dim is 0
+    geos::GeomPtr piece; ///< site ∩ feature (the evidence); set when hit
+};
+
+/// Whether the site overlaps feature `i` of `layer`: a point intersects it
+/// (boundary included); otherwise the intersection, measured in the lower
+/// of the two dimensions, exceeds the tolerance. Touching never overlaps.
+Overlap overlap(Workspace& ws, const Site& site, const Layer& layer, std::size_t i,
+                const Tolerances& tol);
+
+/// Every feature of `subset` the site overlaps, in layer order.
+struct Hit {
+    std::size_t feature;
+    Overlap overlap;
+};
+std::vector<Hit> overlaps(Workspace& ws, const Site& site, const LayerSubset& subset,
+                          const Tolerances& tol);
+
+struct Outside {
+    bool within = true;
+    double amount = NAN; ///< area m² / length m outside; NaN for points
+    double share = 0;    ///< % of the site outside
+    geos::GeomPtr piece; ///< the part outside (set when not within)
+};
+
+/// Whether the site is within `subset`: a point intersects one of its
+/// features; a line or polygon has no part outside the union of the
+/// features it overlaps longer/larger than the tolerance.
+Outside outside(Workspace& ws, const Site& site, const LayerSubset& subset, const Tolerances& tol);
+
+/// Edge-to-edge distance (0 inside) and the shortest line's WKB.
+struct Distance {
+    double metres = 0;
+    std::vector<unsigned char> line; ///< LINESTRING site->feature, or POINT when 0
+};
+Distance distance(Workspace& ws, const Site& site, const Layer& layer, std::size_t i,
+                  bool want_line);
+
+} // namespace redline

@@ -1,0 +1,203 @@
+// redline batch RULEBOOK APPLICATIONS -o OUT.gpkg [--json F] [--csv F] ...
+#include "commands.hpp"
+
+#include "redline/engine.hpp"
+#include "redline/error.hpp"
+#include "redline/input.hpp"
+#include "redline/output.hpp"
+#include "redline/text.hpp"
+#include "redline/version.hpp"
+
+#include <cpl_progress.h>
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+
+namespace redline::commands {
+
+namespace {
+
+std::string now_utc()
+{
+    std::time_t t = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return buf;
+}
+
+class BatchCommand final : public Command {
+public:
+    void setup(CLI::App& app) override
+    {
+        app.add_option("rulebook", m_rulebook, "rulebook YAML")->required();
+        app.add_option("applications", m_applications,
+                       "applications: any GDAL vector source, or CSV with wkt or lon/lat")
+            ->required();
+        app.add_option("-o,--output", m_output.path, "output dataset (GeoPackage by default)")
+            ->required();
+        app.add_option("-f,--format", m_output.format, "GDAL vector driver of the output");
+        app.add_option("--json", m_output.json, "also write one JSON object per site");
+        app.add_option("--csv", m_output.csv, "also write the sites table as CSV");
+        app.add_option("--threads", m_threads, "worker threads (default: every core)")
+            ->check(CLI::Range(1, 1024));
+        app.add_option("--id-field", m_input.id_field, "application id field (default id)");
+        app.add_option("--industry-field", m_input.industry_field,
+                       "industry code field (default industry)");
+        app.add_option("--name-field", m_input.name_field, "name field (default name)");
+        app.add_option("--crs", m_input.crs, "CRS of the applications' coordinates");
+        app.add_option("--layer", m_input.layer, "layer of a multi-layer applications source");
+        app.add_option("--fail-on", m_fail_on,
+                       "exit 1 when a verdict is this or worse: FAIL, INCOMPLETE, CONDITIONAL");
+    }
+
+    int run(const GlobalOptions& global) override
+    {
+        check_fail_on(m_fail_on);
+        const auto started = std::chrono::steady_clock::now();
+        const std::string started_at = now_utc();
+        Engine engine(m_rulebook, Engine::Options{global.language()});
+        if (!global.quiet)
+            for (const auto& w : engine.warnings())
+                std::cerr << "redline: warning: " << w << "\n";
+
+        ApplicationReader reader(m_applications, m_input);
+        OutputOptions out = m_output;
+        out.field_names = reader.field_names();
+        out.field_types = reader.field_types();
+        out.input_srs = reader.srs();
+        OutputSet outputs(engine, out);
+        ZoneSummary summary(engine);
+
+        unsigned threads = m_threads > 0 ? static_cast<unsigned>(m_threads)
+                                         : std::max(1u, std::thread::hardware_concurrency());
+        std::vector<std::unique_ptr<Engine::Worker>> workers;
+        for (unsigned t = 0; t < threads; ++t)
+            workers.push_back(std::make_unique<Engine::Worker>(engine));
+
+        const bool progress = !global.quiet && ::isatty(STDOUT_FILENO);
+        const auto total = reader.count();
+        if (progress)
+            GDALTermProgress(0.0, nullptr, nullptr);
+
+        std::map<Outcome, std::size_t> counts;
+        Outcome worst = Outcome::Pass;
+        std::size_t done = 0;
+        const std::size_t chunk = 4096;
+        std::vector<Application> apps;
+        std::vector<SiteResult> results;
+        bool more = true;
+        while (more) {
+            apps.clear();
+            while (apps.size() < chunk) {
+                Application a;
+                if (!reader.next(a)) {
+                    more = false;
+                    break;
+                }
+                apps.push_back(std::move(a));
+            }
+            if (apps.empty())
+                break;
+            results.assign(apps.size(), SiteResult{});
+            screen_chunk(workers, apps, results);
+            for (std::size_t i = 0; i < apps.size(); ++i) {
+                outputs.write(results[i], apps[i]);
+                summary.add(results[i], apps[i]);
+                ++counts[results[i].verdict];
+                worst = std::max(worst, results[i].verdict);
+            }
+            done += apps.size();
+            if (progress && total && *total > 0)
+                GDALTermProgress(static_cast<double>(done) / static_cast<double>(*total), nullptr,
+                                 nullptr);
+        }
+        if (progress)
+            GDALTermProgress(1.0, nullptr, nullptr);
+
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        RunInfo info;
+        info.emplace_back("tool", "redline");
+        info.emplace_back("version", REDLINE_VERSION);
+        info.emplace_back("command", "batch");
+        info.emplace_back("rulebook", engine.rulebook().path);
+        info.emplace_back("rulebook_name", engine.rulebook().name);
+        info.emplace_back("rulebook_version", engine.rulebook().version);
+        info.emplace_back("rulebook_sha256", engine.rulebook().sha256);
+        info.emplace_back("working_crs", engine.rulebook().working_crs);
+        info.emplace_back("input_crs", m_input.crs.empty() ? engine.rulebook().input_crs : m_input.crs);
+        info.emplace_back("applications", m_applications);
+        info.emplace_back("records", std::to_string(done));
+        for (Outcome o : {Outcome::Pass, Outcome::Conditional, Outcome::Incomplete, Outcome::Fail,
+                          Outcome::Error})
+            info.emplace_back("count_" + to_lower_ascii(outcome_name(o)), std::to_string(counts[o]));
+        info.emplace_back("threads", std::to_string(threads));
+        for (const auto& l : engine.layers().all()) {
+            const std::string p = "layer." + l->name() + ".";
+            info.emplace_back(p + "source", l->def().source +
+                                                (l->def().layer.empty() ? "" : "|layername=" + l->def().layer));
+            info.emplace_back(p + "features", std::to_string(l->size()));
+            info.emplace_back(p + "crs", l->source_crs());
+            info.emplace_back(p + "modified", l->modified());
+            info.emplace_back(p + "repaired", std::to_string(l->repaired_count()));
+        }
+        info.emplace_back("started", started_at);
+        info.emplace_back("finished", now_utc());
+        info.emplace_back("seconds", format_number(seconds, 3));
+        outputs.finish(summary, info);
+
+        if (!global.quiet) {
+            std::cout << "redline: " << done << " applications screened in "
+                      << format_number(seconds, 2) << " s (" << threads << " threads)\n";
+            for (Outcome o : {Outcome::Pass, Outcome::Conditional, Outcome::Incomplete,
+                              Outcome::Fail, Outcome::Error}) {
+                std::string name(outcome_name(o));
+                name.resize(12, ' ');
+                std::cout << "  " << name << counts[o] << "\n";
+            }
+            std::cout << "wrote " << join(outputs.paths(), ", ") << "\n";
+        }
+        return fail_on_status(m_fail_on, worst);
+    }
+
+private:
+    static void screen_chunk(std::vector<std::unique_ptr<Engine::Worker>>& workers,
+                             const std::vector<Application>& apps, std::vector<SiteResult>& results)
+    {
+        std::atomic<std::size_t> next{0};
+        auto work = [&](Engine::Worker& w) {
+            for (std::size_t i = next++; i < apps.size(); i = next++)
+                results[i] = w.screen(apps[i]);
+        };
+        if (workers.size() == 1 || apps.size() < 2) {
+            work(*workers.front());
+            return;
+        }
+        std::vector<std::thread> pool;
+        for (std::size_t t = 1; t < workers.size(); ++t)
+            pool.emplace_back(work, std::ref(*workers[t]));
+        work(*workers.front());
+        for (auto& th : pool)
+            th.join();
+    }
+
+    std::string m_rulebook;
+    std::string m_applications;
+    OutputOptions m_output;
+    InputOptions m_input;
+    int m_threads = 0;
+    std::string m_fail_on;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_batch_command()
+{
+    return std::make_unique<BatchCommand>();
+}
+
+} // namespace redline::commands

@@ -1,0 +1,40 @@
+// The redline commands. Each has setup (declares its CLI options, no I/O)
+// and run (does the work and returns the exit status); main() maps
+// exceptions to exit codes.
+#pragma once
+
+#include "redline/check.hpp"
+#include "redline/finding.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+namespace redline::commands {
+
+struct GlobalOptions {
+    bool quiet = false;
+    std::string lang = "zh";
+    Lang language() const { return lang == "en" ? Lang::En : Lang::Zh; }
+};
+
+class Command {
+public:
+    virtual ~Command() = default;
+    /// Declares the subcommand's options on `app`.
+    virtual void setup(CLI::App& app) = 0;
+    /// Runs it; returns the exit status. Throws redline::Error subclasses.
+    virtual int run(const GlobalOptions& global) = 0;
+};
+
+std::unique_ptr<Command> make_check_command();
+std::unique_ptr<Command> make_batch_command();
+std::unique_ptr<Command> make_validate_command();
+
+/// Exit status for --fail-on: 1 when `worst` is `fail_on` or more severe.
+int fail_on_status(const std::string& fail_on, Outcome worst);
+/// Validates a --fail-on value (throws UsageError).
+void check_fail_on(const std::string& fail_on);
+
+} // namespace redline::commands

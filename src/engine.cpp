@@ -1,0 +1,320 @@
+#include "redline/engine.hpp"
+
+#include "redline/convert.hpp"
+#include "redline/error.hpp"
+#include "redline/text.hpp"
+
+#include <ogr_api.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace redline {
+
+std::string verdict_word(Outcome verdict, Lang lang)
+{
+    switch (verdict) {
+    case Outcome::Pass:
+    case Outcome::Info:
+        return tr(lang, "通过", "PASS");
+    case Outcome::Conditional:
+        return tr(lang, "有条件通过", "CONDITIONAL");
+    case Outcome::Incomplete:
+        return tr(lang, "信息不全", "INCOMPLETE");
+    case Outcome::Fail:
+        return tr(lang, "不通过", "FAIL");
+    case Outcome::Error:
+        return tr(lang, "错误", "ERROR");
+    }
+    return "?";
+}
+
+Engine::Engine(const std::string& rulebook_path, Options options)
+    : m_options(options), m_rulebook(load_rulebook(rulebook_path))
+{
+    gdal::initialise();
+    try {
+        m_input_srs = gdal::srs_from_user(m_rulebook.input_crs, "input_crs");
+    } catch (const RulebookError&) {
+        throw;
+    } catch (const Error& e) {
+        throw RulebookError(m_rulebook.path, 0, "input_crs", e.what());
+    }
+    try {
+        gdal::srs_from_user(m_rulebook.working_crs, "working_crs");
+    } catch (const RulebookError&) {
+        throw;
+    } catch (const Error& e) {
+        throw RulebookError(m_rulebook.path, 0, "working_crs", e.what());
+    }
+
+    // Configure every check before touching a layer: rulebook mistakes are
+    // reported without waiting for data to load.
+    ConfigEnv env{m_rulebook, IndustryTable::gbt4754_2017(), m_options.lang, &m_warnings};
+    const CheckRegistry& registry = CheckRegistry::builtin();
+    if (!m_rulebook.coverage.empty()) {
+        YAML::Node n;
+        n["id"] = "COVERAGE";
+        n["type"] = "coverage";
+        n["layer"] = m_rulebook.coverage;
+        n["clause"] = tr(m_options.lang, "项目须位于本规则集管控范围内方可完成核查",
+                         "the site must lie within the area this rulebook governs to be checked");
+        auto c = registry.create("coverage");
+        c->configure(CheckSpec{"COVERAGE", "coverage", Params(n, m_rulebook.path, "coverage")}, env);
+        m_checks.push_back(std::move(c));
+    }
+    for (const CheckSpec& spec : m_rulebook.checks) {
+        auto c = registry.create(spec.type);
+        if (!c)
+            spec.params.fail("type", "unknown check type '" + spec.type + "' (known: " +
+                                         join(registry.names(), ", ") + ")");
+        c->configure(spec, env);
+        m_checks.push_back(std::move(c));
+    }
+
+    m_layers = std::make_unique<LayerSet>(m_rulebook, m_load_ctx);
+    for (auto& c : m_checks)
+        c->prepare(*m_layers);
+    if (!m_rulebook.township_layer.empty())
+        m_townships = m_layers->find(m_rulebook.township_layer);
+    if (!m_rulebook.unit_layer.empty())
+        m_units = m_layers->find(m_rulebook.unit_layer);
+}
+
+Engine::~Engine() = default;
+
+Engine::Worker::Worker(const Engine& engine) : m_engine(engine), m_ws(engine.layers()) {}
+
+OGRCoordinateTransformation* Engine::Worker::transform_from(const OGRSpatialReference* srs)
+{
+    const OGRSpatialReference& from = srs ? *srs : m_engine.m_input_srs;
+    auto it = m_transforms.find(&from);
+    if (it == m_transforms.end()) {
+        gdal::TransformPtr ct;
+        if (!from.IsSame(&m_engine.layers().working_srs()))
+            ct = gdal::make_transform(from, m_engine.layers().working_srs());
+        it = m_transforms.emplace(&from, std::move(ct)).first;
+    }
+    return it->second.get();
+}
+
+namespace {
+
+/// Finds the first non-finite coordinate of a geometry.
+class FiniteCheck final : public OGRDefaultConstGeometryVisitor {
+public:
+    using OGRDefaultConstGeometryVisitor::visit;
+    void visit(const OGRPoint* p) override
+    {
+        if (!p->IsEmpty() && (!std::isfinite(p->getX()) || !std::isfinite(p->getY())))
+            finite = false;
+    }
+    bool finite = true;
+};
+
+/// The geographic bounds problem of a geometry in degrees, or "".
+class RangeCheck final : public OGRDefaultConstGeometryVisitor {
+public:
+    using OGRDefaultConstGeometryVisitor::visit;
+    void visit(const OGRPoint* p) override
+    {
+        if (p->IsEmpty() || !problem.empty())
+            return;
+        if (std::fabs(p->getY()) > 90)
+            problem = "latitude " + format_number(p->getY(), 6) + " is beyond ±90°";
+        else if (std::fabs(p->getX()) > 180)
+            problem = "longitude " + format_number(p->getX(), 6) + " is beyond ±180°";
+    }
+    std::string problem;
+};
+
+gdal::GeometryPtr parse_text_geometry(const std::string& raw, Lang lang)
+{
+    std::string text = trim(raw);
+    if (text.empty())
+        throw RecordError(tr(lang, "缺少几何（wkt 或 lon/lat 为空）", "no geometry (empty wkt or lon/lat)"));
+    if (text.front() == '{') {
+        OGRGeometryH h = OGR_G_CreateGeometryFromJson(text.c_str());
+        if (!h)
+            throw RecordError(tr(lang, "无法解析 GeoJSON 几何", "cannot parse the GeoJSON geometry"));
+        return gdal::GeometryPtr(OGRGeometry::FromHandle(h));
+    }
+    if (text.front() == '-' || text.front() == '+' || text.front() == '.' ||
+        (text.front() >= '0' && text.front() <= '9')) {
+        auto parts = split(text, ',');
+        std::optional<double> x, y;
+        if (parts.size() == 2) {
+            x = parse_double(parts[0]);
+            y = parse_double(parts[1]);
+        }
+        if (!x || !y)
+            throw RecordError(tr(lang, "无法解析坐标「" + text + "」（应为 经度,纬度）",
+                                 "cannot parse coordinates '" + text + "' (expected lon,lat)"));
+        return gdal::GeometryPtr(new OGRPoint(*x, *y));
+    }
+    OGRGeometry* g = nullptr;
+    const char* cursor = text.c_str();
+    if (OGRGeometryFactory::createFromWkt(&cursor, nullptr, &g) != OGRERR_NONE || !g) {
+        delete g;
+        std::string shown = text.size() > 60 ? text.substr(0, 60) + "…" : text;
+        throw RecordError(tr(lang, "无法解析几何 WKT「" + shown + "」",
+                             "cannot parse the geometry WKT '" + shown + "'"));
+    }
+    gdal::GeometryPtr out(g);
+    if (!trim(cursor).empty())
+        throw RecordError(tr(lang, "几何 WKT 末尾有多余内容", "trailing text after the geometry WKT"));
+    return out;
+}
+
+std::string compose_message(const SiteResult& r, Lang lang)
+{
+    if (r.verdict == Outcome::Error)
+        return verdict_word(r.verdict, lang) + tr(lang, "：", ": ") + r.error;
+    std::vector<std::string> parts;
+    for (const auto& f : r.findings)
+        if (f.outcome != Outcome::Info)
+            parts.push_back(f.rule_id + " " + f.detail);
+    if (parts.empty())
+        return verdict_word(r.verdict, lang) +
+               tr(lang, "：未触及任何管控规则", ": no rule is triggered");
+    const std::size_t shown = 6;
+    std::string more;
+    if (parts.size() > shown) {
+        more = tr(lang, "；等 " + std::to_string(parts.size()) + " 项",
+                  "; " + std::to_string(parts.size() - shown) + " more");
+        parts.resize(shown);
+    }
+    return verdict_word(r.verdict, lang) + tr(lang, "：", ": ") + join(parts, tr(lang, "；", "; ")) +
+           more;
+}
+
+} // namespace
+
+SiteResult Engine::Worker::screen(const Application& app)
+{
+    SiteResult r;
+    r.index = app.index;
+    r.site_id = app.site_id;
+    try {
+        screen_site(app, r);
+    } catch (const RecordError& e) {
+        r.findings.clear();
+        r.verdict = Outcome::Error;
+        r.error = e.what();
+    } catch (const Error& e) {
+        // A GEOS/GDAL failure on one record must not stop the run.
+        r.findings.clear();
+        r.verdict = Outcome::Error;
+        r.error = tr(m_engine.lang(), "几何运算失败：", "geometry operation failed: ") + e.what();
+    }
+    r.message = compose_message(r, m_engine.lang());
+    return r;
+}
+
+void Engine::Worker::screen_site(const Application& app, SiteResult& r)
+{
+    const Lang lang = m_engine.lang();
+    if (!app.read_error.empty())
+        throw RecordError(app.read_error);
+
+    // Industry first: a record without a valid code is unusable.
+    const IndustryTable& table = IndustryTable::gbt4754_2017();
+    const std::string raw_code = trim(app.industry);
+    if (raw_code.empty())
+        throw RecordError(tr(lang, "缺少行业代码", "the industry code is missing"));
+    auto code = table.normalise(raw_code);
+    if (!code)
+        throw RecordError(tr(lang, "行业代码「" + raw_code + "」不在 GB/T 4754-2017 中",
+                             "industry code '" + raw_code + "' is not in GB/T 4754-2017"));
+    Industry industry;
+    industry.code = *code;
+    industry.name = table.find(*code)->name;
+    industry.cls = m_engine.rulebook().industry_classes.class_of(*code);
+    r.industry = industry.code;
+
+    // Geometry: parse, check, reproject, convert.
+    gdal::GeometryPtr g;
+    if (app.has_wkb) {
+        if (app.wkb.empty())
+            throw RecordError(tr(lang, "记录没有几何", "the record has no geometry"));
+        g = wkb_to_ogr(app.wkb);
+    } else {
+        g = parse_text_geometry(app.geometry_text, lang);
+    }
+    if (g->IsEmpty())
+        throw RecordError(tr(lang, "几何为空（EMPTY）", "the geometry is empty"));
+    FiniteCheck finite;
+    g->accept(&finite);
+    if (!finite.finite)
+        throw RecordError(tr(lang, "几何含非有限坐标（NaN 或无穷）",
+                             "the geometry has a non-finite coordinate (NaN or infinity)"));
+    const OGRSpatialReference& from = app.srs ? *app.srs : m_engine.input_srs();
+    if (from.IsGeographic()) {
+        RangeCheck range;
+        g->accept(&range);
+        if (!range.problem.empty())
+            throw RecordError(tr(lang, "坐标超出范围：", "coordinates out of range: ") +
+                              range.problem);
+    }
+    {
+        char* json = g->exportToJson();
+        if (json) {
+            r.input_geojson = json;
+            CPLFree(json);
+        }
+    }
+    if (OGRCoordinateTransformation* ct = transform_from(app.srs.get())) {
+        gdal::ErrorCapture capture;
+        if (g->transform(ct) != OGRERR_NONE)
+            throw RecordError(tr(lang, "无法转换到工作坐标系 ", "cannot transform to the working CRS ") +
+                              m_engine.rulebook().working_crs);
+        FiniteCheck after;
+        g->accept(&after);
+        if (!after.finite)
+            throw RecordError(tr(lang, "无法转换到工作坐标系 ", "cannot transform to the working CRS ") +
+                              m_engine.rulebook().working_crs);
+    }
+
+    geos::Context& ctx = m_ws.ctx();
+    geos::GeomPtr geom = ogr_to_geos(ctx, *g);
+    int dim = geos::dimension(ctx, geom.get());
+    if (!geos::predicate(ctx, GEOSisValid_r(ctx.handle(), geom.get()), "isValid")) {
+        geos::GeomPtr fixed = geos::own(ctx, GEOSMakeValid_r(ctx.handle(), geom.get()), "make-valid");
+        geom = geos::keep_dimension(ctx, fixed.get(), dim);
+        if (geos::is_empty(ctx, geom.get()))
+            throw RecordError(tr(lang, "几何无效且无法修复", "the geometry is invalid and cannot be repaired"));
+    }
+    r.geometry = geos::to_wkb(ctx, geom.get());
+
+    Site site;
+    site.id = app.site_id;
+    site.industry = industry;
+    site.geometry = geom.get();
+    site.dimension = dim;
+    site.size = dim == 2 ? geos::area(ctx, geom.get()) : dim == 1 ? geos::length(ctx, geom.get()) : 0;
+    site.bounds = geos::bounds(ctx, geom.get());
+    site.attributes = &app.attributes;
+
+    for (const auto& check : m_engine.checks())
+        check->evaluate(site, m_ws, r.findings);
+
+    Tolerances tol{m_engine.rulebook().area_tolerance, m_engine.rulebook().length_tolerance};
+    if (m_engine.m_townships) {
+        for (const Hit& h : overlaps(m_ws, site, LayerSubset{m_engine.m_townships, nullptr, ""}, tol)) {
+            const LayerFeature& f = m_engine.m_townships->feature(h.feature);
+            r.township_keys.push_back(f.key);
+            r.townships.push_back(f.label.empty() ? f.key : f.label);
+        }
+    }
+    if (m_engine.m_units) {
+        for (const Hit& h : overlaps(m_ws, site, LayerSubset{m_engine.m_units, nullptr, ""}, tol))
+            r.units.push_back(m_engine.m_units->feature(h.feature).key);
+    }
+
+    r.verdict = Outcome::Pass;
+    for (const auto& f : r.findings)
+        if (f.outcome != Outcome::Info && f.outcome > r.verdict)
+            r.verdict = f.outcome;
+}
+
+} // namespace redline

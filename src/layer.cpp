@@ -1,0 +1,270 @@
+#include "redline/layer.hpp"
+
+#include "redline/convert.hpp"
+#include "redline/error.hpp"
+#include "redline/gdal.hpp"
+#include "redline/text.hpp"
+
+#include <algorithm>
+#include <boost/function_output_iterator.hpp>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <limits>
+#include <set>
+
+namespace redline {
+
+namespace {
+
+OGRLayer* pick_layer(GDALDataset& ds, const LayerDef& def)
+{
+    OGRLayer* layer = def.layer.empty() ? ds.GetLayer(0) : ds.GetLayerByName(def.layer.c_str());
+    if (!layer) {
+        std::vector<std::string> names;
+        for (int i = 0; i < ds.GetLayerCount(); ++i)
+            names.emplace_back(ds.GetLayer(i)->GetName());
+        throw LayerError("layer '" + def.name + "': no layer '" + def.layer + "' in " +
+                         def.source + " (it has: " + join(names, ", ") + ")");
+    }
+    return layer;
+}
+
+void apply_filter(OGRLayer& layer, const std::string& where, const LayerDef& def)
+{
+    if (where.empty())
+        return;
+    gdal::ErrorCapture capture;
+    if (layer.SetAttributeFilter(where.c_str()) != OGRERR_NONE)
+        throw LayerError("layer '" + def.name + "': bad filter \"" + where + "\"" +
+                         (capture.has_failure() ? ": " + capture.failures() : ""));
+}
+
+std::string modification_time(const std::string& source)
+{
+    std::error_code ec;
+    auto t = std::filesystem::last_write_time(source, ec);
+    if (ec)
+        return "";
+    auto sys = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+        t - std::filesystem::file_time_type::clock::now() + std::chrono::system_clock::now());
+    std::time_t tt = std::chrono::system_clock::to_time_t(sys);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+    return buf;
+}
+
+std::string field_text(OGRFeature& f, int i)
+{
+    if (!f.IsFieldSetAndNotNull(i))
+        return {};
+    return f.GetFieldAsString(i);
+}
+
+} // namespace
+
+std::unique_ptr<Layer> Layer::load(const LayerDef& def, const OGRSpatialReference& working,
+                                   std::size_t index, geos::Context& ctx)
+{
+    std::unique_ptr<Layer> out(new Layer(def, index));
+    gdal::DatasetPtr ds = gdal::open_vector(def.source, "layer '" + def.name + "'");
+    OGRLayer* layer = pick_layer(*ds, def);
+    out->m_modified = modification_time(def.source);
+
+    const OGRSpatialReference* srs = layer->GetSpatialRef();
+    if (!srs)
+        throw LayerError("layer '" + def.name + "' (" + def.source +
+                         ") has no CRS: redline never guesses one; assign it (e.g. ogr2ogr -a_srs)");
+    OGRSpatialReference source_srs(*srs);
+    source_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    out->m_source_crs = gdal::srs_label(source_srs);
+    gdal::TransformPtr ct;
+    if (!source_srs.IsSame(&working)) {
+        ct = gdal::make_transform(source_srs, working);
+        out->m_reprojected = true;
+    }
+
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i)
+        out->m_field_names.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+    auto required = [&](const std::string& field, const char* role) -> int {
+        if (field.empty())
+            return -1;
+        int i = defn->GetFieldIndex(field.c_str());
+        if (i < 0)
+            throw LayerError("layer '" + def.name + "': its " + role + " field '" + field +
+                             "' does not exist (fields: " + join(out->m_field_names, ", ") + ")");
+        return i;
+    };
+    const int key_i = required(def.key, "key");
+    const int label_i = required(def.label, "label");
+    const int type_i = required(def.type, "type");
+    apply_filter(*layer, def.where, def);
+
+    std::set<std::string> keys;
+    std::set<std::string> reported_duplicates;
+    std::vector<Entry> entries;
+    layer->ResetReading();
+    gdal::ErrorCapture capture;
+    const int nfields = defn->GetFieldCount();
+    for (gdal::FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+        LayerFeature lf;
+        lf.fid = f->GetFID();
+        lf.key = key_i >= 0 ? field_text(*f, key_i) : std::to_string(lf.fid);
+        lf.label = label_i >= 0 ? field_text(*f, label_i) : std::string();
+        lf.type = type_i >= 0 ? field_text(*f, type_i) : std::string();
+        lf.values.reserve(static_cast<std::size_t>(nfields));
+        for (int i = 0; i < nfields; ++i) {
+            if (f->IsFieldSetAndNotNull(i))
+                lf.values.emplace_back(f->GetFieldAsString(i));
+            else
+                lf.values.emplace_back(std::nullopt);
+        }
+        const std::string who = "FID " + std::to_string(lf.fid) +
+                                (key_i >= 0 ? " (" + def.key + "=" + lf.key + ")" : "");
+        if (key_i >= 0 && lf.key.empty())
+            out->m_issues.push_back({lf.key, who + ": missing key"});
+        else if (!keys.insert(lf.key).second && reported_duplicates.insert(lf.key).second)
+            out->m_issues.push_back({lf.key, "duplicate key '" + lf.key + "'"});
+
+        OGRGeometry* g = f->GetGeometryRef();
+        if (!g || g->IsEmpty()) {
+            out->m_issues.push_back({lf.key, who + ": no geometry; the feature cannot be checked"});
+            continue;
+        }
+        if (ct && g->transform(ct.get()) != OGRERR_NONE) {
+            out->m_issues.push_back(
+                {lf.key, who + ": cannot be transformed to the working CRS; the feature cannot be checked"});
+            continue;
+        }
+        geos::GeomPtr gg = ogr_to_geos(ctx, *g);
+        if (!geos::predicate(ctx, GEOSisValid_r(ctx.handle(), gg.get()), "isValid")) {
+            char* reason = GEOSisValidReason_r(ctx.handle(), gg.get());
+            std::string why = reason ? reason : "invalid";
+            if (reason)
+                GEOSFree_r(ctx.handle(), reason);
+            int dim = geos::dimension(ctx, gg.get());
+            geos::GeomPtr fixed = geos::own(ctx, GEOSMakeValid_r(ctx.handle(), gg.get()), "make-valid");
+            gg = geos::keep_dimension(ctx, fixed.get(), dim);
+            ++out->m_repaired;
+            out->m_issues.push_back({lf.key, who + ": invalid geometry (" + why + ") repaired with make-valid"});
+            if (geos::is_empty(ctx, gg.get())) {
+                out->m_issues.push_back({lf.key, who + ": nothing left after repair"});
+                continue;
+            }
+        }
+        lf.dimension = geos::dimension(ctx, gg.get());
+        lf.bounds = geos::bounds(ctx, gg.get());
+        lf.wkb = geos::to_wkb(ctx, gg.get());
+        entries.emplace_back(BgBox(BgPoint(lf.bounds.minx, lf.bounds.miny),
+                                   BgPoint(lf.bounds.maxx, lf.bounds.maxy)),
+                             static_cast<std::uint32_t>(out->m_features.size()));
+        out->m_features.push_back(std::move(lf));
+    }
+    if (capture.has_failure())
+        throw LayerError("layer '" + def.name + "': reading failed: " + capture.failures());
+
+    if (!out->m_features.empty()) {
+        geos::Bounds e{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
+                       std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
+        for (const auto& f : out->m_features) {
+            e.minx = std::min(e.minx, f.bounds.minx);
+            e.miny = std::min(e.miny, f.bounds.miny);
+            e.maxx = std::max(e.maxx, f.bounds.maxx);
+            e.maxy = std::max(e.maxy, f.bounds.maxy);
+        }
+        out->m_extent = e;
+    }
+    // Packing (range) construction: built and queried much faster than inserts.
+    out->m_rtree = decltype(out->m_rtree)(entries.begin(), entries.end());
+    return out;
+}
+
+std::optional<std::size_t> Layer::find_field(const std::string& name) const
+{
+    for (std::size_t i = 0; i < m_field_names.size(); ++i)
+        if (m_field_names[i] == name)
+            return i;
+    return std::nullopt;
+}
+
+std::size_t Layer::field(const std::string& name, const std::string& purpose) const
+{
+    auto i = find_field(name);
+    if (!i)
+        throw LayerError("layer '" + m_def.name + "': field '" + name + "' (" + purpose +
+                         ") does not exist (fields: " + join(m_field_names, ", ") + ")");
+    return *i;
+}
+
+std::vector<std::uint32_t> Layer::query(const geos::Bounds& b, double margin) const
+{
+    std::vector<std::uint32_t> out;
+    BgBox box(BgPoint(b.minx - margin, b.miny - margin), BgPoint(b.maxx + margin, b.maxy + margin));
+    m_rtree.query(bgi::intersects(box),
+                  boost::make_function_output_iterator(
+                      [&](const Entry& e) { out.push_back(e.second); }));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+LayerSet::LayerSet(const Rulebook& rb, geos::Context& ctx)
+    : m_working(gdal::srs_from_user(rb.working_crs, "working_crs"))
+{
+    if (!m_working.IsProjected())
+        throw RulebookError(rb.path, 0, "working_crs",
+                            "'" + rb.working_crs +
+                                "' is not a projected CRS: distances and areas need metres");
+    for (const auto& def : rb.layers)
+        m_layers.push_back(Layer::load(def, m_working, m_layers.size(), ctx));
+}
+
+const Layer* LayerSet::find(const std::string& name) const
+{
+    for (const auto& l : m_layers)
+        if (l->name() == name)
+            return l.get();
+    return nullptr;
+}
+
+const Layer& LayerSet::get(const std::string& name) const
+{
+    const Layer* l = find(name);
+    if (!l)
+        throw LayerError("unknown layer '" + name + "'");
+    return *l;
+}
+
+LayerSubset LayerSet::subset(const std::string& name, const std::string& where)
+{
+    const Layer& layer = get(name);
+    if (where.empty())
+        return LayerSubset{&layer, nullptr, ""};
+    auto key = std::make_pair(name, where);
+    auto it = m_subsets.find(key);
+    if (it != m_subsets.end())
+        return it->second;
+
+    const LayerDef& def = layer.def();
+    gdal::DatasetPtr ds = gdal::open_vector(def.source, "layer '" + def.name + "'");
+    OGRLayer* l = pick_layer(*ds, def);
+    std::string filter = def.where.empty() ? where : "(" + def.where + ") AND (" + where + ")";
+    apply_filter(*l, filter, def);
+    l->SetIgnoredFields(nullptr);
+    std::map<std::int64_t, std::size_t> by_fid;
+    for (std::size_t i = 0; i < layer.size(); ++i)
+        by_fid[layer.feature(i).fid] = i;
+    auto mask = std::make_shared<std::vector<char>>(layer.size(), 0);
+    l->ResetReading();
+    for (gdal::FeaturePtr f(l->GetNextFeature()); f; f.reset(l->GetNextFeature())) {
+        auto found = by_fid.find(f->GetFID());
+        if (found != by_fid.end())
+            (*mask)[found->second] = 1;
+    }
+    LayerSubset s{&layer, mask, where};
+    m_subsets.emplace(key, s);
+    return s;
+}
+
+} // namespace redline

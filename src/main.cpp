@@ -1,0 +1,68 @@
+// redline: screening construction sites against 三线一单 ecological zoning.
+// The only place where exceptions become exit codes:
+//   0 done, 1 --fail-on matched, 2 usage, 3 rulebook/layer, 4 output, 5 internal.
+#include "commands/commands.hpp"
+#include "redline/error.hpp"
+#include "redline/version.hpp"
+
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    using namespace redline;
+    CLI::App app{"redline " REDLINE_VERSION
+                 " — screen construction projects against 三线一单 zoning (red lines, control units, "
+                 "access lists, water-source zones, load caps)"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "redline " REDLINE_VERSION);
+    commands::GlobalOptions global;
+    app.add_flag("-q,--quiet", global.quiet, "no progress or summary");
+    app.add_option("--lang", global.lang, "language of messages: zh (default) or en")
+        ->check(CLI::IsMember({"zh", "en"}));
+
+    struct Entry {
+        const char* name;
+        const char* help;
+        std::unique_ptr<commands::Command> command;
+        CLI::App* sub = nullptr;
+    };
+    Entry entries[] = {
+        {"check", "screen one site given on the command line", commands::make_check_command()},
+        {"batch", "screen every application of a file and write the result layers",
+         commands::make_batch_command()},
+        {"validate", "load a rulebook and report on its layers and tables",
+         commands::make_validate_command()},
+    };
+    for (auto& e : entries) {
+        e.sub = app.add_subcommand(e.name, e.help);
+        e.command->setup(*e.sub);
+    }
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    }
+    try {
+        for (auto& e : entries)
+            if (e.sub->parsed())
+                return e.command->run(global);
+    } catch (const UsageError& e) {
+        std::cerr << "redline: " << e.what() << "\n";
+        return 2;
+    } catch (const RulebookError& e) {
+        std::cerr << "redline: " << e.what() << "\n";
+        return 3;
+    } catch (const LayerError& e) {
+        std::cerr << "redline: " << e.what() << "\n";
+        return 3;
+    } catch (const OutputError& e) {
+        std::cerr << "redline: " << e.what() << "\n";
+        return 4;
+    } catch (const std::exception& e) {
+        std::cerr << "redline: internal error: " << e.what() << "\n";
+        return 5;
+    }
+    return 2;
+}

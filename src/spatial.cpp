@@ -1,0 +1,157 @@
+#include "redline/spatial.hpp"
+
+#include "redline/error.hpp"
+#include "redline/text.hpp"
+
+#include <algorithm>
+
+namespace redline {
+
+std::optional<std::string> Site::attr(const std::string& name) const
+{
+    if (!attributes)
+        return std::nullopt;
+    for (const auto& [k, v] : *attributes)
+        if (k == name) {
+            if (!v || trim(*v).empty())
+                return std::nullopt;
+            return v;
+        }
+    return std::nullopt;
+}
+
+Overlap overlap(Workspace& ws, const Site& site, const Layer& layer, std::size_t i,
+                const Tolerances& tol)
+{
+    geos::Context& ctx = ws.ctx();
+    Overlap out;
+    const GEOSPreparedGeometry* prep = ws.prepared(layer, i);
+    if (!geos::predicate(ctx, GEOSPreparedIntersects_r(ctx.handle(), prep, site.geometry),
+                         "intersects"))
+        return out;
+    const int fdim = layer.feature(i).dimension;
+    out.dim = std::min(site.dimension, fdim);
+    if (out.dim == 0) {
+        out.hit = true;
+        out.piece = site.dimension == 0
+                        ? geos::clone(ctx, site.geometry)
+                        : geos::intersection(ctx, site.geometry, ws.geometry(layer, i));
+        return out;
+    }
+    geos::GeomPtr piece;
+    if (fdim == 2 && geos::predicate(ctx, GEOSPreparedContains_r(ctx.handle(), prep, site.geometry),
+                                     "contains")) {
+        // Strictly inside: the overlap is the site itself, no overlay needed.
+        piece = geos::clone(ctx, site.geometry);
+    } else {
+        piece = geos::intersection(ctx, site.geometry, ws.geometry(layer, i));
+    }
+    out.amount = out.dim == 2 ? geos::area(ctx, piece.get()) : geos::length(ctx, piece.get());
+    out.hit = out.amount > (out.dim == 2 ? tol.area : tol.length);
+    if (out.hit)
+        out.piece = geos::keep_dimension(ctx, piece.get(), out.dim);
+    return out;
+}
+
+std::vector<Hit> overlaps(Workspace& ws, const Site& site, const LayerSubset& subset,
+                          const Tolerances& tol)
+{
+    std::vector<Hit> hits;
+    for (std::uint32_t i : subset.layer->query(site.bounds)) {
+        if (!subset.contains(i))
+            continue;
+        Overlap o = overlap(ws, site, *subset.layer, i, tol);
+        if (o.hit)
+            hits.push_back(Hit{i, std::move(o)});
+    }
+    return hits;
+}
+
+Outside outside(Workspace& ws, const Site& site, const LayerSubset& subset, const Tolerances& tol)
+{
+    geos::Context& ctx = ws.ctx();
+    Outside out;
+    const Layer& layer = *subset.layer;
+    std::vector<std::uint32_t> candidates;
+    for (std::uint32_t i : layer.query(site.bounds))
+        if (subset.contains(i))
+            candidates.push_back(i);
+
+    if (site.dimension == 0) {
+        for (std::uint32_t i : candidates)
+            if (geos::predicate(ctx,
+                                GEOSPreparedIntersects_r(ctx.handle(), ws.prepared(layer, i),
+                                                         site.geometry),
+                                "intersects"))
+                return out;
+        out.within = false;
+        out.share = 100;
+        out.piece = geos::clone(ctx, site.geometry);
+        return out;
+    }
+
+    std::vector<geos::GeomPtr> pieces;
+    for (std::uint32_t i : candidates) {
+        if (layer.feature(i).dimension == 2 &&
+            geos::predicate(ctx,
+                            GEOSPreparedContains_r(ctx.handle(), ws.prepared(layer, i),
+                                                   site.geometry),
+                            "contains"))
+            return out; // wholly inside one feature
+        Overlap o = overlap(ws, site, layer, i, tol);
+        if (o.hit)
+            pieces.push_back(std::move(o.piece));
+    }
+    geos::GeomPtr rest;
+    if (pieces.empty()) {
+        rest = geos::clone(ctx, site.geometry);
+    } else {
+        // site − ∪(site ∩ Fi) equals site − ∪Fi, with far smaller operands.
+        std::vector<const GEOSGeometry*> parts;
+        for (const auto& p : pieces)
+            parts.push_back(p.get());
+        geos::GeomPtr inside = geos::union_all(ctx, parts);
+        rest = geos::difference(ctx, site.geometry, inside.get());
+    }
+    const bool area = site.dimension == 2;
+    out.amount = area ? geos::area(ctx, rest.get()) : geos::length(ctx, rest.get());
+    out.within = out.amount <= (area ? tol.area : tol.length);
+    out.share = site.size > 0 ? 100.0 * out.amount / site.size : 0;
+    if (!out.within)
+        out.piece = geos::keep_dimension(ctx, rest.get(), site.dimension);
+    return out;
+}
+
+Distance distance(Workspace& ws, const Site& site, const Layer& layer, std::size_t i,
+                  bool want_line)
+{
+    geos::Context& ctx = ws.ctx();
+    Distance d;
+    const GEOSPreparedGeometry* prep = ws.prepared(layer, i);
+    if (GEOSPreparedDistance_r(ctx.handle(), prep, site.geometry, &d.metres) != 1)
+        throw LibraryError("GEOS prepared distance failed: " + ctx.last_error());
+    if (!want_line)
+        return d;
+    GEOSCoordSequence* seq = GEOSPreparedNearestPoints_r(ctx.handle(), prep, site.geometry);
+    if (!seq)
+        throw LibraryError("GEOS nearest points failed: " + ctx.last_error());
+    // seq[0] is on the feature, seq[1] on the site: draw site -> feature.
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    GEOSCoordSeq_getXY_r(ctx.handle(), seq, 0, &x0, &y0);
+    GEOSCoordSeq_getXY_r(ctx.handle(), seq, 1, &x1, &y1);
+    GEOSCoordSeq_destroy_r(ctx.handle(), seq);
+    GEOSGeometry* raw = nullptr;
+    if (d.metres == 0) {
+        raw = GEOSGeom_createPointFromXY_r(ctx.handle(), x1, y1);
+    } else {
+        GEOSCoordSequence* line = GEOSCoordSeq_create_r(ctx.handle(), 2, 2);
+        GEOSCoordSeq_setXY_r(ctx.handle(), line, 0, x1, y1);
+        GEOSCoordSeq_setXY_r(ctx.handle(), line, 1, x0, y0);
+        raw = GEOSGeom_createLineString_r(ctx.handle(), line);
+    }
+    geos::GeomPtr g = geos::own(ctx, raw, "nearest line");
+    d.line = geos::to_wkb(ctx, g.get());
+    return d;
+}
+
+} // namespace redline

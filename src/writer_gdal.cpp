@@ -1,0 +1,241 @@
+#include "writers.hpp"
+
+#include "redline/convert.hpp"
+#include "redline/error.hpp"
+#include "redline/text.hpp"
+
+#include <set>
+
+namespace redline {
+
+namespace {
+
+const std::vector<std::string> k_site_fields = {
+    "site_id", "verdict", "fail_count", "conditional_count", "incomplete_count", "rule_ids",
+    "township", "units", "industry_code", "message"};
+
+OGRLayer* create_layer(GDALDataset& ds, const std::string& name, OGRwkbGeometryType type,
+                       const OGRSpatialReference* srs)
+{
+    gdal::ErrorCapture capture;
+    OGRSpatialReference* copy = srs ? srs->Clone() : nullptr;
+    OGRLayer* layer = ds.CreateLayer(name.c_str(), copy, type, nullptr);
+    if (copy)
+        copy->Release();
+    if (!layer)
+        throw OutputError("cannot create layer '" + name + "': " + capture.failures());
+    return layer;
+}
+
+void add_field(OGRLayer& layer, const std::string& name, OGRFieldType type)
+{
+    OGRFieldDefn def(name.c_str(), type);
+    gdal::ErrorCapture capture;
+    if (layer.CreateField(&def) != OGRERR_NONE)
+        throw OutputError("cannot create field '" + name + "' in '" + layer.GetName() +
+                          "': " + capture.failures());
+}
+
+void create_feature(OGRLayer& layer, OGRFeature& f)
+{
+    gdal::ErrorCapture capture;
+    if (layer.CreateFeature(&f) != OGRERR_NONE)
+        throw OutputError(std::string("cannot write to '") + layer.GetName() +
+                          "': " + capture.failures());
+}
+
+void set_real(OGRFeature& f, const char* field, double v)
+{
+    if (std::isnan(v))
+        f.SetFieldNull(f.GetFieldIndex(field));
+    else
+        f.SetField(field, v);
+}
+
+std::string field_stem(const std::string& id)
+{
+    std::string out;
+    for (char c : to_lower_ascii(id))
+        out += ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) ? c : '_';
+    return out;
+}
+
+} // namespace
+
+const std::vector<std::string>& site_result_fields()
+{
+    return k_site_fields;
+}
+
+GdalResultWriter::GdalResultWriter(const Engine& engine, const OutputOptions& options,
+                                   const std::string& path)
+    : m_engine(engine), m_options(options)
+{
+    gdal::ErrorCapture capture;
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(options.format.c_str());
+    if (!driver || !driver->GetMetadataItem(GDAL_DCAP_VECTOR) ||
+        !driver->GetMetadataItem(GDAL_DCAP_CREATE))
+        throw OutputError("'" + options.format + "' is not a GDAL vector format that can be written");
+    m_ds.reset(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!m_ds)
+        throw OutputError("cannot create '" + path + "': " + capture.failures());
+
+    const OGRSpatialReference* srs = &engine.layers().working_srs();
+    m_sites = create_layer(*m_ds, "sites", wkbUnknown, srs);
+    std::set<std::string> ours;
+    for (const auto& f : k_site_fields)
+        ours.insert(f);
+    for (std::size_t i = 0; i < options.field_names.size(); ++i) {
+        std::string name = options.field_names[i];
+        if (ours.count(to_lower_ascii(name)))
+            name = "in_" + name; // never shadow a result field
+        OGRFieldType type = options.field_types[i];
+        if (type != OFTInteger && type != OFTInteger64 && type != OFTReal && type != OFTString &&
+            type != OFTDate && type != OFTDateTime)
+            type = OFTString;
+        add_field(*m_sites, name, type);
+        m_input_field_index.push_back(m_sites->GetLayerDefn()->GetFieldCount() - 1);
+    }
+    add_field(*m_sites, "site_id", OFTString);
+    add_field(*m_sites, "verdict", OFTString);
+    add_field(*m_sites, "fail_count", OFTInteger);
+    add_field(*m_sites, "conditional_count", OFTInteger);
+    add_field(*m_sites, "incomplete_count", OFTInteger);
+    add_field(*m_sites, "rule_ids", OFTString);
+    add_field(*m_sites, "township", OFTString);
+    add_field(*m_sites, "units", OFTString);
+    add_field(*m_sites, "industry_code", OFTString);
+    add_field(*m_sites, "message", OFTString);
+
+    m_findings = create_layer(*m_ds, "findings", wkbUnknown, srs);
+    for (const char* name : {"site_id", "rule_id", "check_type", "outcome", "layer", "feature_key",
+                             "feature_label", "measure"})
+        add_field(*m_findings, name, OFTString);
+    add_field(*m_findings, "value", OFTReal);
+    add_field(*m_findings, "threshold", OFTReal);
+    add_field(*m_findings, "unit", OFTString);
+    add_field(*m_findings, "share_pct", OFTReal);
+    for (const char* name : {"dimension", "clause", "basis", "detail"})
+        add_field(*m_findings, name, OFTString);
+
+    m_in_transaction = m_ds->StartTransaction(FALSE) == OGRERR_NONE;
+}
+
+void GdalResultWriter::write(const SiteResult& r, const Application& app)
+{
+    gdal::FeaturePtr f(OGRFeature::CreateFeature(m_sites->GetLayerDefn()));
+    for (std::size_t i = 0; i < m_input_field_index.size() && i < app.attributes.size(); ++i)
+        if (const auto& v = app.attributes[i].second)
+            f->SetField(m_input_field_index[i], v->c_str());
+    f->SetField("site_id", r.site_id.c_str());
+    f->SetField("verdict", std::string(outcome_name(r.verdict)).c_str());
+    f->SetField("fail_count", static_cast<int>(r.count(Outcome::Fail)));
+    f->SetField("conditional_count", static_cast<int>(r.count(Outcome::Conditional)));
+    f->SetField("incomplete_count", static_cast<int>(r.count(Outcome::Incomplete)));
+    f->SetField("rule_ids", join(r.rule_ids(), ",").c_str());
+    f->SetField("township", join(r.townships, ";").c_str());
+    f->SetField("units", join(r.units, ";").c_str());
+    f->SetField("industry_code", r.industry.c_str());
+    f->SetField("message", r.message.c_str());
+    if (!r.geometry.empty())
+        f->SetGeometryDirectly(wkb_to_ogr(r.geometry).release());
+    create_feature(*m_sites, *f);
+    write_findings(r);
+}
+
+void GdalResultWriter::write_findings(const SiteResult& r)
+{
+    for (const Finding& fd : r.findings) {
+        gdal::FeaturePtr f(OGRFeature::CreateFeature(m_findings->GetLayerDefn()));
+        f->SetField("site_id", r.site_id.c_str());
+        f->SetField("rule_id", fd.rule_id.c_str());
+        f->SetField("check_type", fd.check_type.c_str());
+        f->SetField("outcome", std::string(outcome_name(fd.outcome)).c_str());
+        f->SetField("layer", fd.layer.c_str());
+        f->SetField("feature_key", fd.feature_key.c_str());
+        f->SetField("feature_label", fd.feature_label.c_str());
+        f->SetField("measure", fd.measure.c_str());
+        set_real(*f, "value", fd.value);
+        set_real(*f, "threshold", fd.threshold);
+        f->SetField("unit", fd.unit.c_str());
+        set_real(*f, "share_pct", fd.share);
+        f->SetField("dimension", fd.dimension.c_str());
+        f->SetField("clause", fd.clause.c_str());
+        f->SetField("basis", fd.basis.c_str());
+        f->SetField("detail", fd.detail.c_str());
+        if (!fd.evidence.empty())
+            f->SetGeometryDirectly(wkb_to_ogr(fd.evidence).release());
+        create_feature(*m_findings, *f);
+    }
+}
+
+void GdalResultWriter::finish(const ZoneSummary& summary, const RunInfo& info)
+{
+    const OGRSpatialReference* srs = &m_engine.layers().working_srs();
+    if (summary.enabled()) {
+        OGRLayer* zs = create_layer(*m_ds, "zone_summary", wkbMultiPolygon, srs);
+        add_field(*zs, "zone_key", OFTString);
+        add_field(*zs, "zone_name", OFTString);
+        add_field(*zs, "sites", OFTInteger);
+        const std::vector<std::pair<const char*, Outcome>> verdicts = {
+            {"pass", Outcome::Pass}, {"conditional", Outcome::Conditional},
+            {"incomplete", Outcome::Incomplete}, {"fail", Outcome::Fail}, {"error", Outcome::Error}};
+        for (const auto& [name, o] : verdicts)
+            add_field(*zs, name, OFTInteger);
+        for (const auto& l : summary.loads()) {
+            const std::string stem = field_stem(l.check_id);
+            for (const char* suffix : {"_existing", "_added", "_cap", "_headroom", "_load_pct"})
+                add_field(*zs, stem + suffix, OFTReal);
+        }
+        const Layer& layer = *summary.layer();
+        for (std::size_t i = 0; i < layer.size(); ++i) {
+            const auto& row = summary.rows()[i];
+            gdal::FeaturePtr f(OGRFeature::CreateFeature(zs->GetLayerDefn()));
+            f->SetField("zone_key", layer.feature(i).key.c_str());
+            f->SetField("zone_name", layer.feature(i).label.c_str());
+            f->SetField("sites", static_cast<int>(row.sites));
+            for (const auto& [name, o] : verdicts) {
+                auto it = row.by_verdict.find(o);
+                f->SetField(name, static_cast<int>(it == row.by_verdict.end() ? 0 : it->second));
+            }
+            for (std::size_t l = 0; l < summary.loads().size(); ++l) {
+                const ZoneLoads& loads = summary.loads()[l];
+                const std::string stem = field_stem(loads.check_id);
+                const double existing = loads.existing[i];
+                const double added = row.added[l];
+                f->SetField((stem + "_existing").c_str(), existing);
+                f->SetField((stem + "_added").c_str(), added);
+                if (const auto& cap = loads.caps[i]) {
+                    f->SetField((stem + "_cap").c_str(), *cap);
+                    f->SetField((stem + "_headroom").c_str(), *cap - existing - added);
+                    if (*cap > 0)
+                        f->SetField((stem + "_load_pct").c_str(), 100.0 * (existing + added) / *cap);
+                }
+            }
+            gdal::GeometryPtr g = wkb_to_ogr(layer.feature(i).wkb);
+            f->SetGeometryDirectly(OGRGeometryFactory::forceToMultiPolygon(g.release()));
+            create_feature(*zs, *f);
+        }
+    }
+
+    OGRLayer* ri = create_layer(*m_ds, "run_info", wkbNone, nullptr);
+    add_field(*ri, "key", OFTString);
+    add_field(*ri, "value", OFTString);
+    for (const auto& [k, v] : info) {
+        gdal::FeaturePtr f(OGRFeature::CreateFeature(ri->GetLayerDefn()));
+        f->SetField("key", k.c_str());
+        f->SetField("value", v.c_str());
+        create_feature(*ri, *f);
+    }
+
+    gdal::ErrorCapture capture;
+    if (m_in_transaction && m_ds->CommitTransaction() != OGRERR_NONE)
+        throw OutputError("cannot commit the output: " + capture.failures());
+    m_in_transaction = false;
+    m_ds->FlushCache(true);
+    m_ds.reset(); // GDAL 3.6 has no Close() that reports: errors arrive through the capture
+    if (capture.has_failure())
+        throw OutputError("cannot close the output: " + capture.failures());
+}
+
+} // namespace redline
