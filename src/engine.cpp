@@ -115,17 +115,23 @@ public:
 /// The geographic bounds problem of a geometry in degrees, or "".
 class RangeCheck final : public OGRDefaultConstGeometryVisitor {
 public:
+    explicit RangeCheck(Lang lang) : m_lang(lang) {}
     using OGRDefaultConstGeometryVisitor::visit;
     void visit(const OGRPoint* p) override
     {
         if (p->IsEmpty() || !problem.empty())
             return;
         if (std::fabs(p->getY()) > 90)
-            problem = "latitude " + format_number(p->getY(), 6) + " is beyond ±90°";
+            problem = tr(m_lang, "纬度 " + format_number(p->getY(), 6) + " 超出 ±90°",
+                         "latitude " + format_number(p->getY(), 6) + " is beyond ±90°");
         else if (std::fabs(p->getX()) > 180)
-            problem = "longitude " + format_number(p->getX(), 6) + " is beyond ±180°";
+            problem = tr(m_lang, "经度 " + format_number(p->getX(), 6) + " 超出 ±180°",
+                         "longitude " + format_number(p->getX(), 6) + " is beyond ±180°");
     }
     std::string problem;
+
+private:
+    Lang m_lang;
 };
 
 gdal::GeometryPtr parse_text_geometry(const std::string& raw, Lang lang)
@@ -250,7 +256,7 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
                              "the geometry has a non-finite coordinate (NaN or infinity)"));
     const OGRSpatialReference& from = app.srs ? *app.srs : m_engine.input_srs();
     if (from.IsGeographic()) {
-        RangeCheck range;
+        RangeCheck range(lang);
         g->accept(&range);
         if (!range.problem.empty())
             throw RecordError(tr(lang, "坐标超出范围：", "coordinates out of range: ") +
