@@ -185,8 +185,8 @@ private:
                 const std::string& verb_zh = row.effect == "prohibit" ? "禁止"
                                              : row.effect == "restrict" ? "限制"
                                                                         : "允许";
-                f.detail = tr(lang(), "「" + name + "」准入清单（" + row.dimension + "，" + verb_zh + "）",
-                              "access list of '" + name + "' (" + row.dimension + ", " + row.effect + ")");
+                f.detail = tr(lang(), "「" + name + "」" + verb_zh + "：" + row.clause,
+                              "'" + name + "' " + row.effect + ": " + row.clause);
                 out.push_back(std::move(f));
             }
         }
