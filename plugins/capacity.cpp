@@ -5,6 +5,7 @@
 // application's figure the check is INCOMPLETE. SPEC §4.
 #include "plugins.hpp"
 
+#include "redline/encoding.hpp"
 #include "redline/error.hpp"
 #include "redline/text.hpp"
 
@@ -93,7 +94,8 @@ private:
             out.push_back(std::move(f));
             return;
         }
-        auto added = parse_double(*raw);
+        // People type figures: "１２.５吨" is 12.5 t/a (see encoding::parse_figure).
+        auto added = encoding::parse_figure(*raw, m_unit);
         if (!added) {
             out.push_back(incomplete(m_attr + " 的值「" + *raw + "」不是数字，无法核算总量",
                                      m_attr + " = '" + *raw + "' is not a number: the load cap cannot be checked"));

@@ -1,7 +1,9 @@
 #include "redline/engine.hpp"
 
 #include "redline/convert.hpp"
+#include "redline/coords.hpp"
 #include "redline/error.hpp"
+#include "redline/geometry_text.hpp"
 #include "redline/text.hpp"
 
 #include <ogr_api.h>
@@ -123,7 +125,10 @@ public:
             return;
         if (std::fabs(p->getY()) > 90)
             problem = tr(m_lang, "纬度 " + format_number(p->getY(), 6) + " 超出 ±90°",
-                         "latitude " + format_number(p->getY(), 6) + " is beyond ±90°");
+                         "latitude " + format_number(p->getY(), 6) + " is beyond ±90°") +
+                      (std::fabs(p->getX()) <= 90 && std::fabs(p->getY()) <= 180
+                           ? tr(m_lang, "（经纬度可能颠倒）", " (lat/lon swapped?)")
+                           : std::string());
         else if (std::fabs(p->getX()) > 180)
             problem = tr(m_lang, "经度 " + format_number(p->getX(), 6) + " 超出 ±180°",
                          "longitude " + format_number(p->getX(), 6) + " is beyond ±180°");
@@ -133,44 +138,6 @@ public:
 private:
     Lang m_lang;
 };
-
-gdal::GeometryPtr parse_text_geometry(const std::string& raw, Lang lang)
-{
-    std::string text = trim(raw);
-    if (text.empty())
-        throw RecordError(tr(lang, "缺少几何（wkt 或 lon/lat 为空）", "no geometry (empty wkt or lon/lat)"));
-    if (text.front() == '{') {
-        OGRGeometryH h = OGR_G_CreateGeometryFromJson(text.c_str());
-        if (!h)
-            throw RecordError(tr(lang, "无法解析 GeoJSON 几何", "cannot parse the GeoJSON geometry"));
-        return gdal::GeometryPtr(OGRGeometry::FromHandle(h));
-    }
-    if (text.front() == '-' || text.front() == '+' || text.front() == '.' ||
-        (text.front() >= '0' && text.front() <= '9')) {
-        auto parts = split(text, ',');
-        std::optional<double> x, y;
-        if (parts.size() == 2) {
-            x = parse_double(parts[0]);
-            y = parse_double(parts[1]);
-        }
-        if (!x || !y)
-            throw RecordError(tr(lang, "无法解析坐标「" + text + "」（应为 经度,纬度）",
-                                 "cannot parse coordinates '" + text + "' (expected lon,lat)"));
-        return gdal::GeometryPtr(new OGRPoint(*x, *y));
-    }
-    OGRGeometry* g = nullptr;
-    const char* cursor = text.c_str();
-    if (OGRGeometryFactory::createFromWkt(&cursor, nullptr, &g) != OGRERR_NONE || !g) {
-        delete g;
-        std::string shown = text.size() > 60 ? text.substr(0, 60) + "…" : text;
-        throw RecordError(tr(lang, "无法解析几何 WKT「" + shown + "」",
-                             "cannot parse the geometry WKT '" + shown + "'"));
-    }
-    gdal::GeometryPtr out(g);
-    if (!trim(cursor).empty())
-        throw RecordError(tr(lang, "几何 WKT 末尾有多余内容", "trailing text after the geometry WKT"));
-    return out;
-}
 
 std::string compose_message(const SiteResult& r, Lang lang)
 {
@@ -262,7 +229,18 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
             throw RecordError(tr(lang, "坐标超出范围：", "coordinates out of range: ") +
                               range.problem);
     }
-    {
+    if (app.datum != coords::Datum::Wgs84) {
+        // --coords gcj02|bd09: web-map coordinates back to WGS84/CGCS2000
+        // before anything is measured or reported.
+        if (!from.IsGeographic())
+            throw RecordError(tr(lang, "--coords " + coords::datum_name(app.datum) + " 仅适用于经纬度坐标",
+                                 "--coords " + coords::datum_name(app.datum) +
+                                     " applies to geographic (lon/lat) coordinates only"));
+        if (!coords::to_wgs84(app.datum, *g))
+            throw RecordError(tr(lang, "无法从 " + coords::datum_name(app.datum) + " 转换坐标",
+                                 "cannot convert the coordinates from " + coords::datum_name(app.datum)));
+    }
+    if (m_engine.m_options.input_geojson) {
         char* json = g->exportToJson();
         if (json) {
             r.input_geojson = json;

@@ -1,8 +1,14 @@
 #include "redline/input.hpp"
 
 #include "redline/convert.hpp"
+#include "redline/encoding.hpp"
 #include "redline/error.hpp"
 #include "redline/text.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
 
 namespace redline {
 
@@ -23,20 +29,128 @@ int find_field_ci(OGRFeatureDefn* defn, const std::vector<std::string>& names)
     return -1;
 }
 
+bool is_shapefile(const std::string& source)
+{
+    return ends_with_ci(source, ".shp") || ends_with_ci(source, ".dbf");
+}
+
+/// True when a string field of the first features holds bytes that are not
+/// UTF-8 (a shapefile without .cpg read without recoding).
+bool has_non_utf8_text(OGRLayer* layer)
+{
+    layer->ResetReading();
+    bool bad = false;
+    for (int n = 0; n < 2000 && !bad; ++n) {
+        gdal::FeaturePtr f(layer->GetNextFeature());
+        if (!f)
+            break;
+        for (int i = 0; i < f->GetFieldCount() && !bad; ++i)
+            if (f->IsFieldSetAndNotNull(i) && f->GetFieldDefnRef(i)->GetType() == OFTString)
+                bad = encoding::first_invalid_utf8(f->GetFieldAsString(i)).has_value();
+    }
+    layer->ResetReading();
+    return bad;
+}
+
 } // namespace
 
+ApplicationReader::~ApplicationReader()
+{
+    m_ds.reset();
+    if (!m_temp.empty()) {
+        std::error_code ec;
+        std::filesystem::remove(m_temp, ec);
+    }
+}
+
+void ApplicationReader::open_csv(const std::string& source, const InputOptions& options,
+                                 std::vector<std::string>& open_options, std::string& path)
+{
+    // Every column as text; geometry columns are parsed by redline so a
+    // bad value becomes a reason, not a silent null.
+    open_options = {"AUTODETECT_TYPE=NO", "KEEP_GEOM_COLUMNS=YES",
+                    "GEOM_POSSIBLE_NAMES=redline_no_such_column", "EMPTY_STRING_AS_NULL=NO"};
+    const std::string file = source.rfind("CSV:", 0) == 0 ? source.substr(4) : source;
+    std::error_code ec;
+    if (file.rfind("/vsi", 0) != 0) {
+        if (!std::filesystem::exists(file, ec))
+            throw UsageError("applications: cannot open " + source + " (no such file)");
+        if (std::filesystem::is_regular_file(file, ec) && std::filesystem::file_size(file, ec) == 0 && !ec)
+            throw UsageError("applications: " + source +
+                             " is empty (0 bytes): a CSV needs at least its header line");
+    } else {
+        return; // virtual files: left to GDAL as UTF-8
+    }
+    // GDAL's CSV driver reads bytes as UTF-8: other encodings are transcoded
+    // into a temporary UTF-8 copy first.
+    std::string enc;
+    try {
+        if (!options.encoding.empty())
+            enc = encoding::canonical(options.encoding);
+    } catch (const Error& e) {
+        throw UsageError(std::string("--encoding: ") + e.what());
+    }
+    std::optional<std::size_t> bad;
+    if (enc.empty() || enc == "UTF-8") {
+        try {
+            bad = encoding::first_invalid_utf8_in_file(file);
+        } catch (const Error& e) {
+            throw UsageError("applications: " + std::string(e.what()));
+        }
+    }
+    if (enc == "UTF-8" && bad)
+        throw UsageError("applications: " + source + " is not valid UTF-8 (byte " +
+                         std::to_string(*bad) + "); name its encoding with --encoding GBK or GB18030");
+    if (enc.empty()) {
+        if (!bad) {
+            m_encoding = "UTF-8";
+            return;
+        }
+        enc = "GB18030"; // a superset of GBK and GB2312
+        m_notes.push_back("applications: " + source + " is not valid UTF-8 (byte " +
+                          std::to_string(*bad) +
+                          "); read as GB18030/GBK — name the encoding with --encoding if that is wrong");
+    }
+    m_encoding = enc;
+    if (enc == "UTF-8")
+        return;
+    std::string tmpl = (std::filesystem::temp_directory_path() / "redline-input-XXXXXX.csv").string();
+    std::vector<char> name(tmpl.begin(), tmpl.end());
+    name.push_back('\0');
+    int fd = ::mkstemps(name.data(), 4);
+    if (fd < 0)
+        throw UsageError("applications: cannot create a temporary file to transcode " + source);
+    ::close(fd);
+    m_temp = name.data();
+    try {
+        encoding::transcode_file(file, m_temp, enc);
+    } catch (const Error& e) {
+        throw UsageError("applications: " + source + " cannot be read as " + enc + ": " + e.what() +
+                         " (name the encoding with --encoding)");
+    }
+    path = m_temp;
+}
+
 ApplicationReader::ApplicationReader(const std::string& source, const InputOptions& options)
+    : m_datum(options.datum)
 {
     m_csv = ends_with_ci(source, ".csv") || source.rfind("CSV:", 0) == 0;
     std::vector<std::string> open_options;
-    if (m_csv) {
-        // Every column as text; geometry columns are parsed by redline so a
-        // bad value becomes a reason, not a silent null.
-        open_options = {"AUTODETECT_TYPE=NO", "KEEP_GEOM_COLUMNS=YES",
-                        "GEOM_POSSIBLE_NAMES=redline_no_such_column", "EMPTY_STRING_AS_NULL=NO"};
+    std::string path = source;
+    try {
+        if (m_csv) {
+            open_csv(source, options, open_options, path);
+        } else if (is_shapefile(source) && !options.encoding.empty()) {
+            m_encoding = encoding::canonical(options.encoding);
+            open_options.push_back("ENCODING=" + m_encoding);
+        }
+    } catch (const UsageError&) {
+        throw;
+    } catch (const Error& e) {
+        throw UsageError(std::string("--encoding: ") + e.what());
     }
     try {
-        m_ds = gdal::open_vector(source, "applications", open_options);
+        m_ds = gdal::open_vector(path, "applications", open_options);
     } catch (const LayerError& e) {
         throw UsageError(e.what());
     }
@@ -45,6 +159,24 @@ ApplicationReader::ApplicationReader(const std::string& source, const InputOptio
         throw UsageError("applications: no layer " +
                          (options.layer.empty() ? std::string("in ") : "'" + options.layer + "' in ") +
                          source);
+    if (!m_csv && is_shapefile(source) && options.encoding.empty()) {
+        // A shapefile without .cpg (and no code page in the .dbf) is read
+        // without recoding: GBK bytes would pass through as invalid UTF-8.
+        const char* detected = m_layer->GetMetadataItem("SOURCE_ENCODING", "SHAPEFILE");
+        if ((!detected || !*detected) && has_non_utf8_text(m_layer)) {
+            m_notes.push_back("applications: " + source +
+                              " has no .cpg and its text is not UTF-8; read as GB18030/GBK — "
+                              "name the encoding with --encoding if that is wrong");
+            m_encoding = "GB18030";
+            try {
+                m_ds = gdal::open_vector(path, "applications", {"ENCODING=GB18030"});
+            } catch (const LayerError& e) {
+                throw UsageError(e.what());
+            }
+            m_layer = options.layer.empty() ? m_ds->GetLayer(0)
+                                            : m_ds->GetLayerByName(options.layer.c_str());
+        }
+    }
     OGRFeatureDefn* defn = m_layer->GetLayerDefn();
     for (int i = 0; i < defn->GetFieldCount(); ++i) {
         m_names.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
@@ -98,6 +230,7 @@ bool ApplicationReader::next(Application& out)
     out = Application{};
     out.index = m_next_index++;
     out.srs = m_srs;
+    out.datum = m_datum;
     out.attributes.reserve(m_names.size());
     for (int i = 0; i < static_cast<int>(m_names.size()); ++i) {
         if (f->IsFieldSetAndNotNull(i))
@@ -111,6 +244,14 @@ bool ApplicationReader::next(Application& out)
     out.site_id = text(m_id);
     if (out.site_id.empty())
         out.site_id = "#" + std::to_string(out.index + 1);
+    else if (!m_seen_ids.insert(out.site_id).second) {
+        // Kept: both records are screened and reported; the batch warns.
+        if (m_duplicate_examples.size() < 10 &&
+            std::find(m_duplicate_examples.begin(), m_duplicate_examples.end(), out.site_id) ==
+                m_duplicate_examples.end())
+            m_duplicate_examples.push_back(out.site_id);
+        ++m_duplicate_count;
+    }
     out.name = text(m_name);
     out.industry = text(m_industry);
     if (m_csv) {

@@ -6,6 +6,9 @@
 #include "redline/text.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
 #include <boost/function_output_iterator.hpp>
 #include <chrono>
 #include <cmath>
@@ -62,6 +65,65 @@ std::string field_text(OGRFeature& f, int i)
     return f.GetFieldAsString(i);
 }
 
+struct Repair {
+    std::string reason; ///< empty when the geometry was valid
+    bool emptied = false;
+};
+
+/// Checks a feature's geometry, repairs it with make-valid (keeping the
+/// parts of its own dimension) and fills its dimension and bounds.
+Repair check_and_repair(geos::Context& ctx, LayerFeature& lf)
+{
+    Repair r;
+    geos::GeomPtr gg = geos::from_wkb(ctx, lf.wkb);
+    const int dim = geos::dimension(ctx, gg.get());
+    if (!geos::predicate(ctx, GEOSisValid_r(ctx.handle(), gg.get()), "isValid")) {
+        char* reason = GEOSisValidReason_r(ctx.handle(), gg.get());
+        r.reason = reason ? reason : "invalid";
+        if (reason)
+            GEOSFree_r(ctx.handle(), reason);
+        geos::GeomPtr fixed = geos::own(ctx, GEOSMakeValid_r(ctx.handle(), gg.get()), "make-valid");
+        gg = geos::keep_dimension(ctx, fixed.get(), dim);
+        if (geos::is_empty(ctx, gg.get())) {
+            r.emptied = true;
+            return r;
+        }
+        lf.wkb = geos::to_wkb(ctx, gg.get());
+    }
+    lf.dimension = geos::dimension(ctx, gg.get());
+    lf.bounds = geos::bounds(ctx, gg.get());
+    return r;
+}
+
+/// Runs fn(context, i) for i in [0, n) on every core.
+template <typename Fn>
+void parallel_for(std::size_t n, Fn fn)
+{
+    const std::size_t threads =
+        std::max<std::size_t>(1, std::min<std::size_t>(std::thread::hardware_concurrency(), n / 64 + 1));
+    std::atomic<std::size_t> next{0};
+    std::vector<std::exception_ptr> errors(threads);
+    auto work = [&](std::size_t t) {
+        try {
+            geos::Context tctx;
+            for (std::size_t i = next++; i < n; i = next++)
+                fn(tctx, i);
+        } catch (...) {
+            errors[t] = std::current_exception();
+            next = n;
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t)
+        pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool)
+        th.join();
+    for (auto& e : errors)
+        if (e)
+            std::rethrow_exception(e);
+}
+
 } // namespace
 
 std::unique_ptr<Layer> Layer::load(const LayerDef& def, const OGRSpatialReference& working,
@@ -73,6 +135,10 @@ std::unique_ptr<Layer> Layer::load(const LayerDef& def, const OGRSpatialReferenc
     out->m_modified = modification_time(def.source);
 
     const OGRSpatialReference* srs = layer->GetSpatialRef();
+    // GeoPackage writes a layer without a CRS as srs_id 0/-1, read back as
+    // "Undefined geographic/cartesian SRS": that is no CRS either.
+    if (srs && srs->GetName() && std::string(srs->GetName()).rfind("Undefined ", 0) == 0)
+        srs = nullptr;
     if (!srs)
         throw LayerError("layer '" + def.name + "' (" + def.source +
                          ") has no CRS: redline never guesses one; assign it (e.g. ogr2ogr -a_srs)");
@@ -105,6 +171,7 @@ std::unique_ptr<Layer> Layer::load(const LayerDef& def, const OGRSpatialReferenc
     std::set<std::string> keys;
     std::set<std::string> reported_duplicates;
     std::vector<Entry> entries;
+    std::vector<std::string> whos;
     layer->ResetReading();
     gdal::ErrorCapture capture;
     const int nfields = defn->GetFieldCount();
@@ -138,32 +205,41 @@ std::unique_ptr<Layer> Layer::load(const LayerDef& def, const OGRSpatialReferenc
                 {lf.key, who + ": cannot be transformed to the working CRS; the feature cannot be checked"});
             continue;
         }
-        geos::GeomPtr gg = ogr_to_geos(ctx, *g);
-        if (!geos::predicate(ctx, GEOSisValid_r(ctx.handle(), gg.get()), "isValid")) {
-            char* reason = GEOSisValidReason_r(ctx.handle(), gg.get());
-            std::string why = reason ? reason : "invalid";
-            if (reason)
-                GEOSFree_r(ctx.handle(), reason);
-            int dim = geos::dimension(ctx, gg.get());
-            geos::GeomPtr fixed = geos::own(ctx, GEOSMakeValid_r(ctx.handle(), gg.get()), "make-valid");
-            gg = geos::keep_dimension(ctx, fixed.get(), dim);
-            ++out->m_repaired;
-            out->m_issues.push_back({lf.key, who + ": invalid geometry (" + why + ") repaired with make-valid"});
-            if (geos::is_empty(ctx, gg.get())) {
-                out->m_issues.push_back({lf.key, who + ": nothing left after repair"});
-                continue;
-            }
-        }
-        lf.dimension = geos::dimension(ctx, gg.get());
-        lf.bounds = geos::bounds(ctx, gg.get());
-        lf.wkb = geos::to_wkb(ctx, gg.get());
-        entries.emplace_back(BgBox(BgPoint(lf.bounds.minx, lf.bounds.miny),
-                                   BgPoint(lf.bounds.maxx, lf.bounds.maxy)),
-                             static_cast<std::uint32_t>(out->m_features.size()));
+        lf.wkb = ogr_to_wkb(*g);
+        whos.push_back(who);
         out->m_features.push_back(std::move(lf));
     }
     if (capture.has_failure())
         throw LayerError("layer '" + def.name + "': reading failed: " + capture.failures());
+
+    // Validity and repair are the costly part of loading: spread them over
+    // the cores, one GEOS context per thread; the results do not depend on
+    // the thread count.
+    std::vector<Repair> repairs(out->m_features.size());
+    parallel_for(out->m_features.size(), [&](geos::Context& tctx, std::size_t i) {
+        repairs[i] = check_and_repair(tctx, out->m_features[i]);
+    });
+    (void)ctx;
+    std::vector<LayerFeature> kept;
+    kept.reserve(out->m_features.size());
+    for (std::size_t i = 0; i < out->m_features.size(); ++i) {
+        LayerFeature& lf = out->m_features[i];
+        if (!repairs[i].reason.empty()) {
+            ++out->m_repaired;
+            out->m_issues.push_back({lf.key, whos[i] + ": invalid geometry (" + repairs[i].reason +
+                                                 ") repaired with make-valid"});
+            if (repairs[i].emptied) {
+                out->m_issues.push_back({lf.key, whos[i] + ": nothing left after repair"});
+                continue;
+            }
+        }
+        entries.emplace_back(BgBox(BgPoint(lf.bounds.minx, lf.bounds.miny),
+                                   BgPoint(lf.bounds.maxx, lf.bounds.maxy)),
+                             static_cast<std::uint32_t>(kept.size()));
+        kept.push_back(std::move(lf));
+    }
+    out->m_features = std::move(kept);
+
 
     if (!out->m_features.empty()) {
         geos::Bounds e{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
@@ -257,11 +333,15 @@ LayerSubset LayerSet::subset(const std::string& name, const std::string& where)
         by_fid[layer.feature(i).fid] = i;
     auto mask = std::make_shared<std::vector<char>>(layer.size(), 0);
     l->ResetReading();
+    gdal::ErrorCapture capture; // some drivers report a bad filter only when reading
     for (gdal::FeaturePtr f(l->GetNextFeature()); f; f.reset(l->GetNextFeature())) {
         auto found = by_fid.find(f->GetFID());
         if (found != by_fid.end())
             (*mask)[found->second] = 1;
     }
+    if (capture.has_failure())
+        throw LayerError("layer '" + def.name + "': bad filter \"" + where + "\": " +
+                         capture.failures());
     LayerSubset s{&layer, mask, where};
     m_subsets.emplace(key, s);
     return s;

@@ -3,6 +3,7 @@
 //   0 done, 1 --fail-on matched, 2 usage, 3 rulebook/layer, 4 output, 5 internal.
 #include "commands/commands.hpp"
 #include "redline/error.hpp"
+#include "redline/interrupt.hpp"
 #include "redline/version.hpp"
 
 #include <iostream>
@@ -36,6 +37,10 @@ int main(int argc, char** argv)
     for (auto& e : entries) {
         e.sub = app.add_subcommand(e.name, e.help);
         e.command->setup(*e.sub);
+        // Also accepted after the command name: `redline batch -q ...`.
+        e.sub->add_flag("-q,--quiet", global.quiet, "no progress or summary");
+        e.sub->add_option("--lang", global.lang, "language of messages: zh (default) or en")
+            ->check(CLI::IsMember({"zh", "en"}));
     }
 
     try {
@@ -48,6 +53,9 @@ int main(int argc, char** argv)
         for (auto& e : entries)
             if (e.sub->parsed())
                 return e.command->run(global);
+    } catch (const Interrupted& e) {
+        std::cerr << "redline: " << e.what() << "\n";
+        return e.exit_status(); // 130 SIGINT, 143 SIGTERM
     } catch (const UsageError& e) {
         std::cerr << "redline: " << e.what() << "\n";
         return 2;

@@ -3,6 +3,7 @@
 #include "writers.hpp"
 
 #include "redline/error.hpp"
+#include "redline/report.hpp"
 
 #include <filesystem>
 #include <unistd.h>
@@ -52,11 +53,14 @@ OutputSet::OutputSet(const Engine& engine, OutputOptions options)
                                                         temporary_name(m_options.json));
         if (!m_options.csv.empty())
             m_csv = std::make_unique<CsvResultWriter>(m_options, temporary_name(m_options.csv));
+        if (!m_options.report.empty())
+            m_report = std::make_unique<ReportWriter>(engine, temporary_name(m_options.report));
     } catch (...) {
         m_gdal.reset();
         m_json.reset();
         m_csv.reset();
-        for (const auto& p : {m_options.path, m_options.json, m_options.csv})
+        m_report.reset();
+        for (const auto& p : {m_options.path, m_options.json, m_options.csv, m_options.report})
             if (!p.empty())
                 remove_quietly(temporary_name(p));
         throw;
@@ -66,11 +70,12 @@ OutputSet::OutputSet(const Engine& engine, OutputOptions options)
 OutputSet::~OutputSet()
 {
     // Unfinished (an exception is unwinding): leave nothing half-written.
-    if (m_gdal || m_json || m_csv) {
+    if (m_gdal || m_json || m_csv || m_report) {
         m_gdal.reset();
         m_json.reset();
         m_csv.reset();
-        for (const auto& p : {m_options.path, m_options.json, m_options.csv})
+        m_report.reset();
+        for (const auto& p : {m_options.path, m_options.json, m_options.csv, m_options.report})
             if (!p.empty())
                 remove_quietly(temporary_name(p));
     }
@@ -84,6 +89,8 @@ void OutputSet::write(const SiteResult& r, const Application& app)
         m_json->write(r, app);
     if (m_csv)
         m_csv->write(r, app);
+    if (m_report)
+        m_report->write(r, app);
 }
 
 void OutputSet::finish(const ZoneSummary& summary, const RunInfo& info)
@@ -94,10 +101,13 @@ void OutputSet::finish(const ZoneSummary& summary, const RunInfo& info)
         m_json->finish();
     if (m_csv)
         m_csv->finish();
+    if (m_report)
+        m_report->finish(summary, info);
     m_gdal.reset();
     m_json.reset();
     m_csv.reset();
-    for (const auto& p : {m_options.path, m_options.json, m_options.csv})
+    m_report.reset();
+    for (const auto& p : {m_options.path, m_options.json, m_options.csv, m_options.report})
         if (!p.empty())
             move_into_place(temporary_name(p), p);
 }
@@ -105,7 +115,7 @@ void OutputSet::finish(const ZoneSummary& summary, const RunInfo& info)
 std::vector<std::string> OutputSet::paths() const
 {
     std::vector<std::string> out;
-    for (const auto& p : {m_options.path, m_options.json, m_options.csv})
+    for (const auto& p : {m_options.path, m_options.json, m_options.csv, m_options.report})
         if (!p.empty())
             out.push_back(p);
     return out;

@@ -1,6 +1,7 @@
 #include "redline/rulebook.hpp"
 
 #include "redline/error.hpp"
+#include "redline/gdal.hpp"
 #include "redline/text.hpp"
 
 #include <filesystem>
@@ -32,6 +33,7 @@ std::string Rulebook::resolve(const std::string& relative) const
 
 Rulebook load_rulebook(const std::string& path)
 {
+    gdal::initialise();
     Rulebook rb;
     rb.path = path;
     rb.dir = fs::path(path).parent_path().string();
@@ -66,6 +68,20 @@ Rulebook load_rulebook(const std::string& path)
     rb.version = top.optional_string("version").value_or("");
     rb.working_crs = top.string("working_crs");
     rb.input_crs = top.optional_string("input_crs").value_or(rb.working_crs);
+    for (const char* key : {"working_crs", "input_crs"}) {
+        if (!top.has(key))
+            continue;
+        try {
+            OGRSpatialReference srs = gdal::srs_from_user(top.string(key), key);
+            if (std::string(key) == "working_crs" && !srs.IsProjected())
+                top.fail(key, "'" + top.string(key) +
+                                  "' is not a projected CRS: distances and areas need metres");
+        } catch (const RulebookError&) {
+            throw;
+        } catch (const Error&) {
+            top.fail(key, "cannot understand the CRS '" + top.string(key) + "'");
+        }
+    }
     rb.area_tolerance = top.optional_number("area_tolerance").value_or(0.01);
     rb.length_tolerance = top.optional_number("length_tolerance").value_or(0.01);
     if (rb.area_tolerance < 0)

@@ -90,7 +90,11 @@ Outside outside(Workspace& ws, const Site& site, const LayerSubset& subset, cons
         return out;
     }
 
-    std::vector<geos::GeomPtr> pieces;
+    // SPEC §4: the part outside is the site minus the union of the features
+    // it overlaps. Subtract the features themselves, not the overlap pieces:
+    // a piece's new vertices lie a hair off a line site, and a line minus
+    // almost-collinear sublines is almost the whole line.
+    std::vector<const GEOSGeometry*> inside;
     for (std::uint32_t i : candidates) {
         if (layer.feature(i).dimension == 2 &&
             geos::predicate(ctx,
@@ -98,20 +102,17 @@ Outside outside(Workspace& ws, const Site& site, const LayerSubset& subset, cons
                                                    site.geometry),
                             "contains"))
             return out; // wholly inside one feature
-        Overlap o = overlap(ws, site, layer, i, tol);
-        if (o.hit)
-            pieces.push_back(std::move(o.piece));
+        if (overlap(ws, site, layer, i, tol).hit)
+            inside.push_back(ws.geometry(layer, i));
     }
     geos::GeomPtr rest;
-    if (pieces.empty()) {
+    if (inside.empty()) {
         rest = geos::clone(ctx, site.geometry);
+    } else if (inside.size() == 1) {
+        rest = geos::difference(ctx, site.geometry, inside.front());
     } else {
-        // site − ∪(site ∩ Fi) equals site − ∪Fi, with far smaller operands.
-        std::vector<const GEOSGeometry*> parts;
-        for (const auto& p : pieces)
-            parts.push_back(p.get());
-        geos::GeomPtr inside = geos::union_all(ctx, parts);
-        rest = geos::difference(ctx, site.geometry, inside.get());
+        geos::GeomPtr all = geos::union_all(ctx, inside);
+        rest = geos::difference(ctx, site.geometry, all.get());
     }
     const bool area = site.dimension == 2;
     out.amount = area ? geos::area(ctx, rest.get()) : geos::length(ctx, rest.get());

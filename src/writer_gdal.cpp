@@ -1,5 +1,6 @@
 #include "writers.hpp"
 
+#include "context_layers.hpp"
 #include "redline/convert.hpp"
 #include "redline/error.hpp"
 #include "redline/text.hpp"
@@ -137,8 +138,18 @@ void GdalResultWriter::write(const SiteResult& r, const Application& app)
     f->SetField("units", join(r.units, ";").c_str());
     f->SetField("industry_code", r.industry.c_str());
     f->SetField("message", r.message.c_str());
-    if (!r.geometry.empty())
-        f->SetGeometryDirectly(wkb_to_ogr(r.geometry).release());
+    if (!r.geometry.empty()) {
+        gdal::GeometryPtr g = wkb_to_ogr(r.geometry);
+        if (auto k = styles::kind_of(g->getGeometryType())) {
+            m_site_kinds.insert(*k);
+            if (!m_site_first)
+                m_site_first = k;
+        }
+        OGREnvelope e;
+        g->getEnvelope(&e);
+        m_extent.Merge(e);
+        f->SetGeometryDirectly(g.release());
+    }
     create_feature(*m_sites, *f);
     write_findings(r);
 }
@@ -163,8 +174,15 @@ void GdalResultWriter::write_findings(const SiteResult& r)
         f->SetField("clause", fd.clause.c_str());
         f->SetField("basis", fd.basis.c_str());
         f->SetField("detail", fd.detail.c_str());
-        if (!fd.evidence.empty())
-            f->SetGeometryDirectly(wkb_to_ogr(fd.evidence).release());
+        if (!fd.evidence.empty()) {
+            gdal::GeometryPtr g = wkb_to_ogr(fd.evidence);
+            if (auto k = styles::kind_of(g->getGeometryType())) {
+                m_finding_kinds.insert(*k);
+                if (!m_finding_first)
+                    m_finding_first = k;
+            }
+            f->SetGeometryDirectly(g.release());
+        }
         create_feature(*m_findings, *f);
     }
 }
@@ -186,6 +204,7 @@ void GdalResultWriter::finish(const ZoneSummary& summary, const RunInfo& info)
             const std::string stem = field_stem(l.check_id);
             for (const char* suffix : {"_existing", "_added", "_cap", "_headroom", "_load_pct"})
                 add_field(*zs, stem + suffix, OFTReal);
+            m_load_pct_fields.push_back(stem + "_load_pct");
         }
         const Layer& layer = *summary.layer();
         for (std::size_t i = 0; i < layer.size(); ++i) {
@@ -228,6 +247,8 @@ void GdalResultWriter::finish(const ZoneSummary& summary, const RunInfo& info)
         create_feature(*ri, *f);
     }
 
+    write_qgis_extras();
+
     gdal::ErrorCapture capture;
     if (m_in_transaction && m_ds->CommitTransaction() != OGRERR_NONE)
         throw OutputError("cannot commit the output: " + capture.failures());
@@ -236,6 +257,55 @@ void GdalResultWriter::finish(const ZoneSummary& summary, const RunInfo& info)
     m_ds.reset(); // GDAL 3.6 has no Close() that reports: errors arrive through the capture
     if (capture.has_failure())
         throw OutputError("cannot close the output: " + capture.failures());
+}
+
+void GdalResultWriter::write_qgis_extras()
+{
+    std::vector<ContextLayer> context;
+    if (m_options.with_context && m_extent.IsInit()) {
+        OGREnvelope e = m_extent;
+        const double margin = context_margin(e);
+        e.MinX -= margin;
+        e.MinY -= margin;
+        e.MaxX += margin;
+        e.MaxY += margin;
+        context = write_context_layers(*m_ds, m_engine.layers(), e);
+    }
+    if (!EQUAL(m_ds->GetDriver()->GetDescription(), "GPKG"))
+        return; // layer_styles and views are GeoPackage things
+
+    std::vector<styles::StyleRow> rows;
+    const std::string sites_geom = m_sites->GetGeometryColumn();
+    const std::string findings_geom = m_findings->GetGeometryColumn();
+    // The mixed tables: styled for the kind QGIS gives them (their first
+    // geometry's); the views carry one kind each and always fit their style.
+    if (m_site_first)
+        rows.push_back({"sites", sites_geom, "redline verdict",
+                        "sites by verdict (the first geometry's kind; see the sites_* views)",
+                        styles::sites_qml(*m_site_first)});
+    if (m_finding_first)
+        rows.push_back({"findings", findings_geom, "redline outcome",
+                        "findings by outcome, the evidence drawn (see the findings_* views)",
+                        styles::findings_qml(*m_finding_first)});
+    for (styles::Kind k : m_site_kinds) {
+        const std::string view = styles::write_kind_view(*m_ds, *m_sites, k);
+        rows.push_back({view, sites_geom, "redline verdict", "sites by verdict",
+                        styles::sites_qml(k)});
+    }
+    for (styles::Kind k : m_finding_kinds) {
+        const std::string view = styles::write_kind_view(*m_ds, *m_findings, k);
+        rows.push_back({view, findings_geom, "redline outcome", "findings by outcome",
+                        styles::findings_qml(k)});
+    }
+    if (OGRLayer* zs = m_ds->GetLayerByName("zone_summary"))
+        rows.push_back({"zone_summary", zs->GetGeometryColumn(), "redline load",
+                        "townships graduated by load / cap",
+                        styles::zone_summary_qml(m_load_pct_fields)});
+    for (const ContextLayer& c : context)
+        rows.push_back({c.name, c.geometry_column, "redline context",
+                        "rulebook layer '" + c.source + "' clipped to the sites",
+                        styles::context_qml(c.source, c.kind, c.label_field)});
+    styles::write_layer_styles(*m_ds, rows);
 }
 
 } // namespace redline

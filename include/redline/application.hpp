@@ -4,6 +4,7 @@
 // threads), so that a bad record becomes an ERROR row, never a stop.
 #pragma once
 
+#include "redline/coords.hpp"
 #include "redline/site.hpp"
 
 #include <ogr_spatialref.h>
@@ -26,6 +27,9 @@ struct Application {
     std::string read_error;         ///< set by the reader when the record is unusable
     /// CRS of the coordinates; null = the rulebook's input_crs.
     std::shared_ptr<const OGRSpatialReference> srs;
+    /// Datum of geographic coordinates (--coords): GCJ-02 / BD-09 are
+    /// converted to WGS84/CGCS2000 before reprojection.
+    coords::Datum datum = coords::Datum::Wgs84;
 };
 
 } // namespace redline

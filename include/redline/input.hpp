@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace redline {
@@ -18,6 +19,10 @@ struct InputOptions {
     std::string industry_field = "industry";
     std::string crs; ///< --crs: overrides the source's CRS and input_crs
     std::string layer; ///< layer of a multi-layer source (default: the first)
+    coords::Datum datum = coords::Datum::Wgs84; ///< --coords
+    /// --encoding of a CSV or shapefile (GBK, GB18030, UTF-8...); empty =
+    /// detect (UTF-8 unless the bytes are not valid UTF-8, then GB18030).
+    std::string encoding;
 };
 
 class ApplicationReader {
@@ -37,8 +42,30 @@ public:
     /// CRS of the coordinates (null = the rulebook's input_crs).
     std::shared_ptr<const OGRSpatialReference> srs() const { return m_srs; }
     bool is_csv() const { return m_csv; }
+    /// What the reader noticed and worked around (an encoding detected, ...):
+    /// printed as warnings and kept in run_info.
+    const std::vector<std::string>& notes() const { return m_notes; }
+    /// Ids seen more than once so far (every record is kept), and how many
+    /// records repeat an earlier id.
+    const std::vector<std::string>& duplicate_ids() const { return m_duplicate_examples; }
+    std::size_t duplicate_count() const { return m_duplicate_count; }
+    /// The encoding the text was read in ("UTF-8", "GB18030"...; empty when
+    /// left to the driver).
+    const std::string& encoding() const { return m_encoding; }
+    ~ApplicationReader();
+    ApplicationReader(const ApplicationReader&) = delete;
+    ApplicationReader& operator=(const ApplicationReader&) = delete;
 
 private:
+    void open_csv(const std::string& source, const InputOptions& options,
+                  std::vector<std::string>& open_options, std::string& path);
+    std::vector<std::string> m_notes;
+    std::string m_encoding;
+    std::string m_temp; ///< a UTF-8 copy of a non-UTF-8 CSV, removed on destruction
+    coords::Datum m_datum = coords::Datum::Wgs84;
+    std::unordered_set<std::string> m_seen_ids;
+    std::vector<std::string> m_duplicate_examples;
+    std::size_t m_duplicate_count = 0;
     gdal::DatasetPtr m_ds;
     OGRLayer* m_layer = nullptr;
     bool m_csv = false;

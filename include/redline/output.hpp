@@ -47,6 +47,8 @@ struct OutputOptions {
     std::string format = "GPKG"; ///< -f, a GDAL vector driver
     std::string json;           ///< --json
     std::string csv;            ///< --csv
+    std::string report;         ///< --report (HTML)
+    bool with_context = false;  ///< --with-context: ctx_<layer> clipped to the sites
     std::vector<std::string> field_names; ///< the applications' fields
     std::vector<OGRFieldType> field_types;
     std::shared_ptr<const OGRSpatialReference> input_srs; ///< null = rulebook input_crs
@@ -55,6 +57,7 @@ struct OutputOptions {
 class GdalResultWriter;
 class JsonResultWriter;
 class CsvResultWriter;
+class ReportWriter;
 
 class OutputSet {
 public:
@@ -74,6 +77,7 @@ private:
     std::unique_ptr<GdalResultWriter> m_gdal;
     std::unique_ptr<JsonResultWriter> m_json;
     std::unique_ptr<CsvResultWriter> m_csv;
+    std::unique_ptr<ReportWriter> m_report;
 };
 
 /// One site as a JSON object (the `--json` element and `check --format json`).

@@ -1,9 +1,11 @@
 // redline batch RULEBOOK APPLICATIONS -o OUT.gpkg [--json F] [--csv F] ...
 #include "commands.hpp"
 
+#include "redline/coord_audit.hpp"
 #include "redline/engine.hpp"
 #include "redline/error.hpp"
 #include "redline/input.hpp"
+#include "redline/interrupt.hpp"
 #include "redline/output.hpp"
 #include "redline/text.hpp"
 #include "redline/version.hpp"
@@ -42,6 +44,8 @@ public:
         app.add_option("-f,--format", m_output.format, "GDAL vector driver of the output");
         app.add_option("--json", m_output.json, "also write one JSON object per site");
         app.add_option("--csv", m_output.csv, "also write the sites table as CSV");
+        app.add_option("--report", m_output.report,
+                       "also write a self-contained HTML report (A4; --lang en for English)");
         app.add_option("--threads", m_threads, "worker threads (default: every core)")
             ->check(CLI::Range(1, 1024));
         app.add_option("--id-field", m_input.id_field, "application id field (default id)");
@@ -50,6 +54,15 @@ public:
         app.add_option("--name-field", m_input.name_field, "name field (default name)");
         app.add_option("--crs", m_input.crs, "CRS of the applications' coordinates");
         app.add_option("--layer", m_input.layer, "layer of a multi-layer applications source");
+        app.add_option("--coords", m_coords,
+                       "datum of lon/lat input: wgs84 (default; also CGCS2000), gcj02 (AMap, Tencent) "
+                       "or bd09 (Baidu), converted to WGS84/CGCS2000 with the public formulas")
+            ->check(CLI::IsMember({"wgs84", "cgcs2000", "gcj02", "bd09"}, CLI::ignore_case));
+        app.add_option("--encoding", m_input.encoding,
+                       "text encoding of a CSV or shapefile: UTF-8, GBK, GB18030... "
+                       "(default: UTF-8, or GB18030 when the bytes are not UTF-8)");
+        app.add_flag("--with-context", m_output.with_context,
+                     "also write the rulebook's layers clipped to the sites (ctx_<layer>)");
         app.add_option("--fail-on", m_fail_on,
                        "exit 1 when a verdict is this or worse: FAIL, INCOMPLETE, CONDITIONAL");
     }
@@ -57,14 +70,29 @@ public:
     int run(const GlobalOptions& global) override
     {
         check_fail_on(m_fail_on);
+        if (!m_coords.empty())
+            m_input.datum = *coords::parse_datum(m_coords);
+        install_interrupt_handlers();
         const auto started = std::chrono::steady_clock::now();
         const std::string started_at = now_utc();
-        Engine engine(m_rulebook, Engine::Options{global.language()});
+        Engine::Options engine_options;
+        engine_options.lang = global.language();
+        engine_options.input_geojson = !m_output.json.empty();
+        Engine engine(m_rulebook, engine_options);
         if (!global.quiet)
             for (const auto& w : engine.warnings())
                 std::cerr << "redline: warning: " << w << "\n";
 
         ApplicationReader reader(m_applications, m_input);
+        if (m_input.datum != coords::Datum::Wgs84) {
+            const OGRSpatialReference& from = reader.srs() ? *reader.srs() : engine.input_srs();
+            if (!from.IsGeographic())
+                throw UsageError("--coords " + coords::datum_name(m_input.datum) +
+                                 " needs geographic (lon/lat) coordinates; the applications are in " +
+                                 gdal::srs_label(from));
+        }
+        std::vector<std::string> input_warnings = reader.notes();
+        CoordinateAudit audit(engine, m_input.datum);
         OutputOptions out = m_output;
         out.field_names = reader.field_names();
         out.field_types = reader.field_types();
@@ -91,6 +119,8 @@ public:
         std::vector<SiteResult> results;
         bool more = true;
         while (more) {
+            if (interrupted())
+                break;
             apps.clear();
             while (apps.size() < chunk) {
                 Application a;
@@ -104,7 +134,10 @@ public:
                 break;
             results.assign(apps.size(), SiteResult{});
             screen_chunk(workers, apps, results);
+            if (interrupted())
+                break;
             for (std::size_t i = 0; i < apps.size(); ++i) {
+                audit.add(apps[i]);
                 outputs.write(results[i], apps[i]);
                 summary.add(results[i], apps[i]);
                 ++counts[results[i].verdict];
@@ -115,8 +148,22 @@ public:
                 GDALTermProgress(static_cast<double>(done) / static_cast<double>(*total), nullptr,
                                  nullptr);
         }
+        if (int sig = interrupted()) {
+            if (progress)
+                std::cout << "\n";
+            throw Interrupted(sig); // unwinding removes every temporary output
+        }
         if (progress)
             GDALTermProgress(1.0, nullptr, nullptr);
+        if (reader.duplicate_count() > 0)
+            input_warnings.push_back("applications: " + std::to_string(reader.duplicate_count()) +
+                                     " records repeat an earlier id (all kept and screened; e.g. " +
+                                     join(reader.duplicate_ids(), ", ") + ")");
+        for (const auto& w : audit.warnings(global.language()))
+            input_warnings.push_back("applications: " + w);
+        if (!global.quiet)
+            for (const auto& w : input_warnings)
+                std::cerr << "redline: warning: " << w << "\n";
 
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -132,6 +179,17 @@ public:
         info.emplace_back("input_crs", m_input.crs.empty() ? engine.rulebook().input_crs : m_input.crs);
         info.emplace_back("applications", m_applications);
         info.emplace_back("records", std::to_string(done));
+        // Only when there is something to say, so that clean runs keep the
+        // same run_info.
+        if (m_input.datum != coords::Datum::Wgs84)
+            info.emplace_back("coords", coords::datum_name(m_input.datum));
+        if (!reader.encoding().empty() && reader.encoding() != "UTF-8")
+            info.emplace_back("encoding", reader.encoding());
+        if (m_input.datum != coords::Datum::Wgs84 || !audit.warnings(Lang::En).empty())
+            for (auto& kv : audit.run_info())
+                info.push_back(std::move(kv));
+        for (std::size_t i = 0; i < input_warnings.size(); ++i)
+            info.emplace_back("warning." + std::to_string(i + 1), input_warnings[i]);
         for (Outcome o : {Outcome::Pass, Outcome::Conditional, Outcome::Incomplete, Outcome::Fail,
                           Outcome::Error})
             info.emplace_back("count_" + to_lower_ascii(outcome_name(o)), std::to_string(counts[o]));
@@ -170,7 +228,7 @@ private:
     {
         std::atomic<std::size_t> next{0};
         auto work = [&](Engine::Worker& w) {
-            for (std::size_t i = next++; i < apps.size(); i = next++)
+            for (std::size_t i = next++; i < apps.size() && !interrupted(); i = next++)
                 results[i] = w.screen(apps[i]);
         };
         if (workers.size() == 1 || apps.size() < 2) {
@@ -191,6 +249,7 @@ private:
     InputOptions m_input;
     int m_threads = 0;
     std::string m_fail_on;
+    std::string m_coords;
 };
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "redline/engine.hpp"
 #include "redline/error.hpp"
 #include "redline/output.hpp"
+#include "redline/report.hpp"
 #include "redline/text.hpp"
 
 #include <iostream>
@@ -12,15 +13,16 @@ namespace redline::commands {
 
 namespace {
 
-std::string describe_value(const Finding& f)
+// The same figures as a report section's findings table (report.hpp).
+std::string describe_value(const Finding& f, Lang lang)
 {
-    if (std::isnan(f.value))
-        return f.measure;
-    std::string s = f.measure + " " + format_number(f.value) + (f.unit.empty() ? "" : " " + f.unit);
+    std::string s = tr(lang, "量测：", "measured: ") + measure_word(f.measure, lang);
+    if (!std::isnan(f.value))
+        s += " " + format_amount(f.value, f.unit);
     if (!std::isnan(f.threshold))
-        s += " / " + format_number(f.threshold) + (f.unit.empty() ? "" : " " + f.unit);
+        s += tr(lang, "；阈值：", "; threshold: ") + format_amount(f.threshold, f.unit);
     if (!std::isnan(f.share))
-        s += " (" + format_number(f.share, 1) + "%)";
+        s += tr(lang, "；占比：", "; share: ") + format_number(f.share, 1) + "%";
     return s;
 }
 
@@ -46,7 +48,9 @@ void print_text(std::ostream& os, const SiteResult& r, const Application& app, L
         if (!f.feature_key.empty())
             os << "  " << f.layer << " " << f.feature_key
                << (f.feature_label.empty() ? "" : " " + f.feature_label);
-        os << "\n     " << f.detail << "\n     " << describe_value(f) << "\n";
+        else if (!f.layer.empty())
+            os << "  " << f.layer;
+        os << "\n     " << f.detail << "\n     " << describe_value(f, lang) << "\n";
         if (!f.dimension.empty())
             os << tr(lang, "     维度：", "     dimension: ") << f.dimension << "\n";
         if (!f.clause.empty())
@@ -67,6 +71,10 @@ public:
         app.add_option("--attr", m_attrs, "NAME=VALUE, e.g. voc_tpa=1.5 (repeatable)");
         app.add_option("--id", m_id, "site id to report (default: site)");
         app.add_option("--crs", m_crs, "CRS of the coordinates (default: the rulebook's input_crs)");
+        app.add_option("--coords", m_coords,
+                       "datum of lon/lat input: wgs84 (default; also CGCS2000), gcj02 (AMap, Tencent) "
+                       "or bd09 (Baidu), converted to WGS84/CGCS2000 with the public formulas")
+            ->check(CLI::IsMember({"wgs84", "cgcs2000", "gcj02", "bd09"}, CLI::ignore_case));
         app.add_option("--format", m_format, "text (default) or json")
             ->check(CLI::IsMember({"text", "json"}));
         app.add_option("--fail-on", m_fail_on,
@@ -98,7 +106,13 @@ public:
             app.srs = srs;
         }
 
+        if (!m_coords.empty())
+            app.datum = *coords::parse_datum(m_coords);
         Engine engine(m_rulebook, Engine::Options{global.language()});
+        if (app.datum != coords::Datum::Wgs84 && !(srs ? *srs : engine.input_srs()).IsGeographic())
+            throw UsageError("--coords " + coords::datum_name(app.datum) +
+                             " needs geographic (lon/lat) coordinates; --site is in " +
+                             gdal::srs_label(srs ? *srs : engine.input_srs()));
         if (!global.quiet)
             for (const auto& w : engine.warnings())
                 std::cerr << "redline: warning: " << w << "\n";
@@ -118,6 +132,7 @@ public:
 
 private:
     std::string m_rulebook, m_site, m_industry, m_id = "site", m_crs, m_format = "text", m_fail_on;
+    std::string m_coords;
     std::vector<std::string> m_attrs;
 };
 

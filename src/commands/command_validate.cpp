@@ -2,8 +2,10 @@
 #include "commands.hpp"
 
 #include "redline/engine.hpp"
+#include "redline/layer_audit.hpp"
 #include "redline/text.hpp"
 
+#include <cmath>
 #include <iostream>
 
 namespace redline::commands {
@@ -56,13 +58,56 @@ public:
         os << "\nchecks\n";
         for (const auto& c : engine.checks())
             os << "  " << c->id() << ": " << c->type() << " — " << c->info().description << "\n";
-        os << "\nwarnings " << engine.warnings().size() << "\n";
-        for (const auto& w : engine.warnings())
+        std::vector<std::string> warnings = engine.warnings();
+        for (const auto& l : engine.layers().all())
+            if (l->size() == 0)
+                warnings.push_back("layer '" + l->name() + "' is empty (" + l->def().source +
+                                   "): every check on it finds nothing");
+        print_unit_audit(os, audit_units(rb, engine.layers()), warnings);
+        os << "\nwarnings " << warnings.size() << "\n";
+        for (const auto& w : warnings)
             os << "  - " << w << "\n";
         return 0;
     }
 
 private:
+    void print_unit_audit(std::ostream& os, const UnitAudit& a, std::vector<std::string>& warnings) const
+    {
+        if (a.units.empty())
+            return;
+        auto where = [](const UnitProblem& p) {
+            std::string s = "at " + format_number(p.x, 1) + " " + format_number(p.y, 1);
+            if (!std::isnan(p.lon))
+                s += " (lon " + format_number(p.lon, 6) + ", lat " + format_number(p.lat, 6) + ")";
+            return s;
+        };
+        os << "\ncontrol units (" << a.units << (a.coverage.empty() ? "" : ", coverage " + a.coverage)
+           << ")\n  overlaps " << a.overlaps.size() << ", " << format_number(a.overlap_area, 2)
+           << " m2; gaps " << a.gaps.size() << ", " << format_number(a.gap_area, 2) << " m2\n";
+        auto list = [&](const std::vector<UnitProblem>& v, const char* what) {
+            std::size_t shown = 0;
+            for (const auto& p : v) {
+                if (shown++ == m_max_issues) {
+                    os << "    ... " << (v.size() - m_max_issues) << " more\n";
+                    break;
+                }
+                os << "  - " << what << " " << p.keys << ": " << format_number(p.area, 2) << " m2 "
+                   << where(p) << "\n";
+            }
+        };
+        list(a.overlaps, "overlap");
+        list(a.gaps, "gap");
+        if (!a.overlaps.empty())
+            warnings.push_back("control units of '" + a.units + "' overlap " +
+                               std::to_string(a.overlaps.size()) + " times (" +
+                               format_number(a.overlap_area, 2) + " m2): a site there gets every unit's rules");
+        if (!a.gaps.empty())
+            warnings.push_back("control units of '" + a.units + "' leave " + std::to_string(a.gaps.size()) +
+                               " gaps (" + format_number(a.gap_area, 2) + " m2)" +
+                               (a.coverage.empty() ? "" : " inside '" + a.coverage + "'") +
+                               ": a site there gets no unit's rules");
+    }
+
     std::string m_rulebook;
     std::size_t m_max_issues = 20;
 };

@@ -60,7 +60,7 @@ void Fixture::layer(const std::string& name, const std::vector<Feature>& feature
     OGRSpatialReference srs;
     OGRSpatialReference* srs_ptr = nullptr;
     if (options.epsg != 0) {
-        srs.ImportFromEPSG(options.epsg);
+        srs.importFromEPSG(options.epsg);
         srs_ptr = &srs;
     }
     OGRLayer* out = ds->CreateLayer(name.c_str(), srs_ptr, wkbUnknown, nullptr);
@@ -140,14 +140,19 @@ Engine& Fixture::engine()
 SiteResult Fixture::screen(const std::string& wkt, const std::string& industry,
                            const std::vector<std::pair<std::string, std::string>>& attrs)
 {
-    if (!m_worker)
-        m_worker = std::make_unique<Engine::Worker>(engine());
     Application app;
     app.site_id = "site";
     app.industry = industry;
     app.geometry_text = wkt;
     for (const auto& [k, v] : attrs)
         app.attributes.emplace_back(k, v);
+    return screen(app);
+}
+
+SiteResult Fixture::screen(const Application& app)
+{
+    if (!m_worker)
+        m_worker = std::make_unique<Engine::Worker>(engine());
     return m_worker->screen(app);
 }
 
@@ -166,6 +171,26 @@ std::string square(double x, double y, double side)
     const std::string x1 = number_text(x + side), y1 = number_text(y + side);
     return "POLYGON((" + x0 + " " + y0 + "," + x1 + " " + y0 + "," + x1 + " " + y1 + "," + x0 +
            " " + y1 + "," + x0 + " " + y0 + "))";
+}
+
+std::vector<Feature> edge_case_features(const std::string& key_field,
+                                        const std::vector<std::pair<std::string, Value>>& extra)
+{
+    auto fields = [&](const std::string& key) {
+        std::vector<std::pair<std::string, Value>> out{{key_field, key}};
+        out.insert(out.end(), extra.begin(), extra.end());
+        return out;
+    };
+    return {
+        {square(0, 0, 100), fields("A")},
+        {"MULTIPOLYGON(((1000 0,1100 0,1100 100,1000 100,1000 0)),"
+         "((1200 0,1300 0,1300 100,1200 100,1200 0)))",
+         fields("B")},
+        {"POLYGON((2000 0,2300 0,2300 300,2000 300,2000 0),"
+         "(2100 100,2200 100,2200 200,2100 200,2100 100))",
+         fields("C")},
+        {"POLYGON((3000 0,3100 100,3100 0,3000 100,3000 0))", fields("D")},
+    };
 }
 
 } // namespace redline::test

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -26,10 +27,15 @@ struct Feature {
 };
 
 struct LayerOptions {
-    std::string key = "code"; ///< declared `key` (empty = none, features keyed by FID)
-    std::string label;        ///< declared `label` (optional)
-    std::string type;         ///< declared `type` (optional)
-    int epsg = 4549;          ///< 0 = write the layer without a CRS
+    LayerOptions(std::string key_field = "code", std::string label_field = "",
+                 std::string type_field = "")
+        : key(std::move(key_field)), label(std::move(label_field)), type(std::move(type_field))
+    {
+    }
+    std::string key;  ///< declared `key` (empty = none, features keyed by FID)
+    std::string label; ///< declared `label` (optional)
+    std::string type; ///< declared `type` (optional)
+    int epsg = 4549;  ///< 0 = write the layer without a CRS
 };
 
 class Fixture {
@@ -55,6 +61,8 @@ public:
     /// Screens one application; `attrs` are its attributes as name=value.
     SiteResult screen(const std::string& wkt, const std::string& industry,
                       const std::vector<std::pair<std::string, std::string>>& attrs = {});
+    /// Screens an application as a reader would hand it over (e.g. with WKB).
+    SiteResult screen(const Application& app);
 
     std::string path(const std::string& name) const { return (m_dir / name).string(); }
     std::string rulebook_path() const { return path("rulebook.yaml"); }
@@ -74,5 +82,15 @@ std::vector<Finding> findings_of(const SiteResult& r, const std::string& rule_id
 
 /// A square polygon WKT with corner (x, y) and side `side`.
 std::string square(double x, double y, double side);
+
+/// The boundary-case layer every check type is tested against, keyed by
+/// `key_field` (plus any `extra` fields on each feature):
+///   A  0..100 x 0..100                              a plain square
+///   B  1000..1100 and 1200..1300 x 0..100            one multipart feature
+///   C  2000..2300 x 0..300, hole 2100..2200 x 100..200
+///   D  the bow-tie 3000..3100 x 0..100, crossing at (3050 50): make-valid
+///      turns it into two triangles
+std::vector<Feature> edge_case_features(const std::string& key_field,
+                                        const std::vector<std::pair<std::string, Value>>& extra = {});
 
 } // namespace redline::test

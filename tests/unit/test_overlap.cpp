@@ -144,17 +144,20 @@ TEST_CASE("overlap finds exactly the features a site overlaps, with area, length
     CHECK(r.verdict == (c.hits.empty() ? Outcome::Pass : Outcome::Fail));
 }
 
-TEST_CASE("overlap does not count a line running along a feature's edge", "[overlap][!mayfail]")
+TEST_CASE("overlap measures a line lying on a feature's edge by its intersection length", "[overlap]")
 {
-    // SPEC §4: touching is not overlapping. A line lying on the boundary
-    // touches the polygon (its interior meets only the boundary), although
-    // the closed-set intersection is the whole 100 m line.
+    // SPEC §4 defines a line's overlap by measure: its intersection with the
+    // feature (boundary included) longer than length_tolerance. A line lying
+    // on the edge intersects it along its whole length, so it overlaps; a
+    // line merely ending on the edge (touching at a point) does not.
+    // (README, "Semantics": the same reading as ST_Length(ST_Intersection).)
     Fixture fx;
     write_zones(fx);
-    const SiteResult r = fx.screen("LINESTRING(0 100,100 100)", "C3360");
-    REQUIRE(r.verdict != Outcome::Error);
-    CHECK(findings_of(r, "OV").empty());
-    CHECK(r.verdict == Outcome::Pass);
+    const SiteResult along = fx.screen("LINESTRING(0 100,100 100)", "C3360");
+    REQUIRE(findings_of(along, "OV").size() == 1);
+    CHECK(findings_of(along, "OV").at(0).value == Approx(100.0));
+    const SiteResult touching = fx.screen("LINESTRING(50 100,50 150)", "C3360");
+    CHECK(findings_of(touching, "OV").empty());
 }
 
 TEST_CASE("overlap reports the measured units m2 and m", "[overlap]")
