@@ -247,9 +247,15 @@ void GdalResultWriter::finish(const ZoneSummary& summary, const RunInfo& info)
         create_feature(*ri, *f);
     }
 
-    write_qgis_extras();
-
     gdal::ErrorCapture capture;
+    if (m_in_transaction && m_ds->CommitTransaction() != OGRERR_NONE)
+        throw OutputError("cannot commit the output: " + capture.failures());
+    m_in_transaction = false;
+    // GeoPackage builds the deferred spatial indexes of big layers here;
+    // views over those layers can only be created afterwards.
+    m_ds->FlushCache(false);
+    m_in_transaction = m_ds->StartTransaction(FALSE) == OGRERR_NONE;
+    write_qgis_extras();
     if (m_in_transaction && m_ds->CommitTransaction() != OGRERR_NONE)
         throw OutputError("cannot commit the output: " + capture.failures());
     m_in_transaction = false;
