@@ -134,8 +134,9 @@ def gen_args(a):
     return vals
 
 
-def ensure_case(outdir, vals, force=False):
-    """Generate the case into outdir unless it is there with the same flags."""
+def ensure_case(outdir, vals, force=False, explicit=True):
+    """Generate the case into outdir unless it is there with the same flags. Without explicit
+    size flags (neither --scale nor a generator flag), an existing case is used as it is."""
     stamp = os.path.join(outdir, "generate-args.json")
     need = ["layers.gpkg", "applications.gpkg", "rulebook.yaml", "access_list.csv",
             "industry_classes.csv"]
@@ -144,8 +145,11 @@ def ensure_case(outdir, vals, force=False):
         if os.path.exists(stamp):
             with open(stamp) as fh:
                 old = json.load(fh)
-            if old == vals:
-                log(f"case: {outdir} (already generated with these flags)")
+            if old == vals or not explicit:
+                log(f"case: {outdir} (already generated with " +
+                    ("these flags)" if old == vals else f"{old})"))
+                vals.clear()
+                vals.update(old)
                 return 0.0
             log(f"case: {outdir} was generated with other flags: regenerating")
         else:
@@ -343,9 +347,13 @@ def scaling(a, redline, outdir, vals, threads):
 
 
 def count_vertices(d):
+    lg = os.stat(os.path.join(d, "layers.gpkg"))
+    tag = f"{lg.st_size}:{lg.st_mtime_ns}"
     stamp = os.path.join(d, "vertices.txt")
     if os.path.exists(stamp):
-        return int(open(stamp).read())
+        old = open(stamp).read().split()
+        if len(old) == 2 and old[1] == tag:
+            return int(old[0])
     from osgeo import ogr
     ds = ogr.Open(os.path.join(d, "layers.gpkg"))
     lyr = ds.GetLayerByName("eco_redline")
@@ -357,7 +365,7 @@ def count_vertices(d):
             for j in range(p.GetGeometryCount()):
                 n += p.GetGeometryRef(j).GetPointCount()
     with open(stamp, "w") as fh:
-        fh.write(str(n))
+        fh.write(f"{n} {tag}")
     return n
 
 
@@ -478,7 +486,9 @@ def main():
     vals = gen_args(a)
     R = {"started": datetime.datetime.now().isoformat(timespec="seconds"), "gen": vals,
          "argv": sys.argv[1:]}
-    R["generate_s"] = ensure_case(outdir, vals, a.regenerate)
+    explicit = "--scale" in " ".join(sys.argv) or any(
+        getattr(a, name) is not None for name, _ in GEN_FLAGS)
+    R["generate_s"] = ensure_case(outdir, vals, a.regenerate, explicit)
     R["case"] = case_stats(outdir)
     R["case_vertices"] = count_vertices(outdir)
     R["machine"] = machine_info(redline)

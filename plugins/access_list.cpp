@@ -45,6 +45,8 @@ public:
         return i;
     }
 
+    std::vector<std::string> files() const override { return {m_table_path}; }
+
 private:
     void do_configure(const Params& p, const ConfigEnv& env) override
     {

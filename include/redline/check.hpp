@@ -79,6 +79,9 @@ public:
     const std::string& type() const { return info().name; }
     /// Zone loads for reports; only load-cap checks have them.
     virtual std::optional<ZoneLoads> zone_loads() const { return std::nullopt; }
+    /// Files the check read besides layers (e.g. the access-list table),
+    /// recorded with their SHA-256 in run_info.
+    virtual std::vector<std::string> files() const { return {}; }
 
 protected:
     /// A finding pre-filled with the rule id, type, outcome, clause and basis.

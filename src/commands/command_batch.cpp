@@ -11,8 +11,11 @@
 #include "redline/version.hpp"
 
 #include <cpl_progress.h>
+#include <geos_c.h>
+#include <proj.h>
 
 #include <atomic>
+#include <filesystem>
 #include <chrono>
 #include <ctime>
 #include <iostream>
@@ -22,6 +25,20 @@
 namespace redline::commands {
 
 namespace {
+
+std::string file_modified(const std::string& path)
+{
+    std::error_code ec;
+    auto t = std::filesystem::last_write_time(path, ec);
+    if (ec)
+        return "";
+    auto sys = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+        t - std::filesystem::file_time_type::clock::now() + std::chrono::system_clock::now());
+    std::time_t tt = std::chrono::system_clock::to_time_t(sys);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+    return buf;
+}
 
 std::string now_utc()
 {
@@ -175,10 +192,25 @@ public:
         info.emplace_back("rulebook_name", engine.rulebook().name);
         info.emplace_back("rulebook_version", engine.rulebook().version);
         info.emplace_back("rulebook_sha256", engine.rulebook().sha256);
+        if (!engine.rulebook().industry_classes_path.empty())
+            info.emplace_back("file." + engine.rulebook().industry_classes_path + ".sha256",
+                              sha256_file(engine.rulebook().industry_classes_path));
+        for (const auto& c : engine.checks())
+            for (const auto& f : c->files())
+                info.emplace_back("file." + f + ".sha256", sha256_file(f));
         info.emplace_back("working_crs", engine.rulebook().working_crs);
         info.emplace_back("input_crs", m_input.crs.empty() ? engine.rulebook().input_crs : m_input.crs);
         info.emplace_back("applications", m_applications);
+        info.emplace_back("applications_modified", file_modified(m_applications));
         info.emplace_back("records", std::to_string(done));
+        info.emplace_back("id_field", m_input.id_field);
+        info.emplace_back("industry_field", m_input.industry_field);
+        info.emplace_back("lang", global.lang);
+        info.emplace_back("gdal", GDALVersionInfo("RELEASE_NAME"));
+        info.emplace_back("geos", GEOSversion());
+        info.emplace_back("proj", std::to_string(PROJ_VERSION_MAJOR) + "." +
+                                      std::to_string(PROJ_VERSION_MINOR) + "." +
+                                      std::to_string(PROJ_VERSION_PATCH));
         // Only when there is something to say, so that clean runs keep the
         // same run_info.
         if (m_input.datum != coords::Datum::Wgs84)

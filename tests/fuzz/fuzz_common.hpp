@@ -24,7 +24,8 @@ namespace redline::fuzz {
 
 inline const std::string& scratch()
 {
-    static const std::string dir = [] {
+    // Never destroyed: the atexit cleanup below runs after static destructors.
+    static const std::string& dir = *new std::string([] {
         std::string pattern = (std::filesystem::temp_directory_path() / "redline-fuzz-XXXXXX").string();
         if (!mkdtemp(pattern.data()))
             std::abort();
@@ -40,7 +41,7 @@ inline const std::string& scratch()
             std::filesystem::remove_all(scratch(), ec);
         });
         return pattern;
-    }();
+    }());
     return dir;
 }
 

@@ -20,7 +20,7 @@ case "$mode" in
     cp -r "$4"/. "$work"/
     # A fresh copy of the seeds: new inputs found by the smoke run are not kept.
     cd "$work"
-    "$exe" -runs="${FUZZ_RUNS:-20000}" -max_total_time="${FUZZ_SECONDS:-60}" -max_len=4096 \
+    "$exe" -runs="${FUZZ_RUNS:-20000}" -max_total_time="${FUZZ_SECONDS:-30}" -max_len=4096 \
       -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$work/" "$work"
     ;;
   unit)

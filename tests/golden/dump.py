@@ -13,7 +13,7 @@ from osgeo import ogr
 
 ogr.UseExceptions()
 
-VOLATILE_RUN_INFO = re.compile(r"^(started|finished|seconds|threads|layer\..*\.modified)$")
+VOLATILE_RUN_INFO = re.compile(r"^(started|finished|seconds|threads|applications_modified|gdal|geos|proj|layer\..*\.modified)$")
 NUMBER = re.compile(r"-?\d+\.\d+(e[-+]?\d+)?")
 
 

@@ -268,6 +268,40 @@ def main():
                        str(byid["R11"]))
                 expect("a very large parcel is screened", byid["R10"]["verdict"] != "ERROR", str(byid["R10"]))
 
+        # --- layers: overlapping units, gaps, an empty layer (validate)
+        if case("layers"):
+            gpkg = out("units.gpkg")
+            from osgeo import osr
+            drv = ogr.GetDriverByName("GPKG")
+            ds = drv.CreateDataSource(gpkg)
+            srs = osr.SpatialReference()
+            srs.ImportFromEPSG(4549)
+            for name, feats in (("area", [("ALL", "POLYGON((500000 3190000,500300 3190000,500300 3190100,500000 3190100,500000 3190000))")]),
+                                ("units", [("U1", "POLYGON((500000 3190000,500110 3190000,500110 3190100,500000 3190100,500000 3190000))"),
+                                           ("U2", "POLYGON((500100 3190000,500200 3190000,500200 3190100,500100 3190100,500100 3190000))"),
+                                           ("U3", "POLYGON((500250 3190000,500300 3190000,500300 3190100,500250 3190100,500250 3190000))")]),
+                                ("nothing", [])):
+                lyr = ds.CreateLayer(name, srs, ogr.wkbPolygon)
+                lyr.CreateField(ogr.FieldDefn("code", ogr.OFTString))
+                for code, wkt in feats:
+                    f = ogr.Feature(lyr.GetLayerDefn())
+                    f.SetField("code", code)
+                    f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+                    lyr.CreateFeature(f)
+            ds = None
+            rb = out("units.yaml")
+            with open(rb, "w") as fh:
+                fh.write("rulebook: 1\nworking_crs: EPSG:4549\ninput_crs: EPSG:4490\ncoverage: area\nunit_layer: units\n"
+                         "layers:\n  area: {source: units.gpkg, layer: area, key: code}\n"
+                         "  units: {source: units.gpkg, layer: units, key: code}\n"
+                         "  nothing: {source: units.gpkg, layer: nothing, key: code}\n"
+                         "checks:\n  - {id: OV, type: overlap, layer: nothing, outcome: FAIL}\n")
+            p = run("validate", rb)
+            expect("validate reports overlapping units with area and location",
+                   p.returncode == 0 and "overlap U1 × U2: 1000 m2 at" in p.stdout and "lon 1" in p.stdout, p.stdout + p.stderr)
+            expect("validate reports gaps inside the coverage", "gap in area: 5000 m2" in p.stdout, p.stdout)
+            expect("validate warns about an empty layer", "layer 'nothing' is empty" in p.stdout, p.stdout)
+
         # --- SIGINT / SIGTERM: nothing under the final name, no temporaries,
         #     an existing output untouched, the input unchanged.
         if case("signal"):

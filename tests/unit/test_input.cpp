@@ -290,3 +290,36 @@ TEST_CASE("units that are their own coverage report the holes they enclose", "[l
     CHECK(a.gaps[0].area == Approx(400));
     CHECK(a.gaps[0].keys == "enclosed");
 }
+
+TEST_CASE("mistyped rulebook values are errors naming file, line and key", "[rulebook]")
+{
+    const std::string head = "rulebook: 1\nworking_crs: EPSG:4549\nlayers:\n"
+                             "  zones: {source: layers.gpkg, layer: zones, key: code}\n";
+    struct Case {
+        std::string yaml, key;
+    };
+    const std::vector<Case> cases = {
+        {head + "area_tolerance: abc\nchecks:\n  - {id: OV, type: overlap, layer: zones}\n", "area_tolerance"},
+        {head + "checks:\n  - {id: SB, type: setback, layer: zones, distance: {C33: far}}\n", "distance"},
+        {head + "checks:\n  - {id: OV, type: overlap, layer: [zones, zones]}\n", "layer"},
+        {head + "checks:\n  - {id: AL, type: access_list, layer: zones, table: missing.csv}\n", "table"},
+        {head + "industry_classes: nope.csv\nchecks:\n  - {id: OV, type: overlap, layer: zones}\n",
+         "industry_classes"},
+        {head + "checks: {id: OV}\n", "checks"},
+        {head + "checks:\n  - just a string\n", "checks"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.yaml);
+        test::Fixture fx;
+        fx.layer("zones", {{test::square(0, 0, 10), {{"code", std::string("A")}}}});
+        fx.file("rulebook.yaml", c.yaml);
+        try {
+            Engine engine(fx.rulebook_path(), Engine::Options{Lang::En});
+            FAIL("loaded");
+        } catch (const RulebookError& e) {
+            CHECK_THAT(e.what(), Catch::Contains(fx.rulebook_path() + ":") && Catch::Contains(c.key));
+        } catch (const LayerError& e) {
+            FAIL(std::string("LayerError: ") + e.what());
+        }
+    }
+}
