@@ -134,6 +134,22 @@ void ApplicationReader::open_csv(const std::string& source, const InputOptions& 
 ApplicationReader::ApplicationReader(const std::string& source, const InputOptions& options)
     : m_datum(options.datum)
 {
+    try {
+        open(source, options);
+    } catch (...) {
+        // The destructor does not run for a half-built reader: remove the
+        // transcoded copy here.
+        m_ds.reset();
+        if (!m_temp.empty()) {
+            std::error_code ec;
+            std::filesystem::remove(m_temp, ec);
+        }
+        throw;
+    }
+}
+
+void ApplicationReader::open(const std::string& source, const InputOptions& options)
+{
     m_csv = ends_with_ci(source, ".csv") || source.rfind("CSV:", 0) == 0;
     std::vector<std::string> open_options;
     std::string path = source;

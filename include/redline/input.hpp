@@ -57,6 +57,7 @@ public:
     ApplicationReader& operator=(const ApplicationReader&) = delete;
 
 private:
+    void open(const std::string& source, const InputOptions& options);
     void open_csv(const std::string& source, const InputOptions& options,
                   std::vector<std::string>& open_options, std::string& path);
     std::vector<std::string> m_notes;

@@ -97,8 +97,13 @@ def main():
     failures = []
     rows = sample_rows()
 
+    # A private TMPDIR: transcoded copies must not be left there (and other
+    # tests running in parallel do not disturb the check).
+    private_tmp = tempfile.mkdtemp(prefix="redline-messy-tmp-")
+    env = dict(os.environ, TMPDIR=private_tmp)
+
     def run(*a, **kw):
-        return subprocess.run([redline, *a], capture_output=True, text=True, **kw)
+        return subprocess.run([redline, *a], capture_output=True, text=True, env=env, **kw)
 
     def case(name):
         return args.only is None or args.only in name
@@ -191,8 +196,7 @@ def main():
             expect("--encoding UTF-8 on gbk bytes is a usage error", p.returncode == 2 and "not valid UTF-8" in p.stderr,
                    p.stderr)
             expect("the input is never modified", sha(src) == before)
-            expect("no transcoded copy is left in TMPDIR", not [f for f in os.listdir(tempfile.gettempdir())
-                                                               if f.startswith("redline-input-")])
+            expect("no transcoded copy is left in TMPDIR", not os.listdir(private_tmp), str(os.listdir(private_tmp)))
 
         # --- empty inputs
         if case("empty"):
@@ -324,7 +328,7 @@ def main():
                 keep = sha(existing)
                 proc = subprocess.Popen([redline, "-q", "batch", RB, big, "-o", final, "--json", js,
                                          "--csv", existing, "--threads", "2"],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
                 # Wait until the temporaries exist (the batch is writing).
                 deadline = time.time() + 30
                 while time.time() < deadline and not leftovers() and proc.poll() is None:
@@ -345,6 +349,7 @@ def main():
                 expect(f"{name} leaves an existing output untouched", sha(existing) == keep)
             expect("the input is never modified (checksum)", sha(big) == before)
 
+    shutil.rmtree(private_tmp, ignore_errors=True)
     if failures:
         print("\n".join(failures))
         sys.exit(1)

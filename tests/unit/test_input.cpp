@@ -117,7 +117,7 @@ TEST_CASE("a gbk csv is detected, transcoded and read with its chinese intact", 
     CHECK_FALSE(reader.next(a));
 }
 
-TEST_CASE("--encoding GBK is honoured and --encoding UTF-8 on gbk bytes is a usage error", "[input]")
+TEST_CASE("an explicit encoding GBK is honoured and UTF-8 on gbk bytes is a usage error", "[input]")
 {
     test::Fixture fx;
     const std::string path = fx.file("gbk.csv", gbk("id,name,industry,lon,lat\nA1,永康,C3312,120,29\n"));
@@ -131,6 +131,25 @@ TEST_CASE("--encoding GBK is honoured and --encoding UTF-8 on gbk bytes is a usa
     CHECK_THROWS_AS(ApplicationReader(path, opt), UsageError);
     opt.encoding = "EBCDIC-klingon";
     CHECK_THROWS_AS(ApplicationReader(path, opt), UsageError);
+}
+
+TEST_CASE("a reader that fails after transcoding leaves no temporary copy behind", "[input]")
+{
+    // Regression (found by the messy-input test after fuzzing): the copy
+    // leaked when the constructor threw, e.g. for a missing column.
+    test::Fixture fx;
+    auto count = [] {
+        std::size_t n = 0;
+        for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))
+            n += e.path().filename().string().rfind("redline-input-", 0) == 0 ? 1 : 0;
+        return n;
+    };
+    const std::size_t before = count();
+    const std::string path = fx.file("nocol.csv", gbk("id,name,wkt\nA1,永康,POINT(1 2)\n"));
+    CHECK_THROWS_AS(ApplicationReader(path, InputOptions{}), UsageError);
+    const std::string bad = fx.file("bad.csv", "id,industry,wkt\nA,\xFF\xFF,POINT(1 2)\n");
+    CHECK_THROWS_AS(ApplicationReader(bad, InputOptions{}), UsageError);
+    CHECK(count() == before);
 }
 
 TEST_CASE("a header-only csv has zero records and a zero-byte csv is a usage error", "[input]")
