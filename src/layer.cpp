@@ -44,20 +44,6 @@ void apply_filter(OGRLayer& layer, const std::string& where, const LayerDef& def
                          (capture.has_failure() ? ": " + capture.failures() : ""));
 }
 
-std::string modification_time(const std::string& source)
-{
-    std::error_code ec;
-    auto t = std::filesystem::last_write_time(source, ec);
-    if (ec)
-        return "";
-    auto sys = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-        t - std::filesystem::file_time_type::clock::now() + std::chrono::system_clock::now());
-    std::time_t tt = std::chrono::system_clock::to_time_t(sys);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
-    return buf;
-}
-
 std::string field_text(OGRFeature& f, int i)
 {
     if (!f.IsFieldSetAndNotNull(i))
@@ -132,7 +118,7 @@ std::unique_ptr<Layer> Layer::load(const LayerDef& def, const OGRSpatialReferenc
     std::unique_ptr<Layer> out(new Layer(def, index));
     gdal::DatasetPtr ds = gdal::open_vector(def.source, "layer '" + def.name + "'");
     OGRLayer* layer = pick_layer(*ds, def);
-    out->m_modified = modification_time(def.source);
+    out->m_modified = file_modified_utc(def.source);
 
     const OGRSpatialReference* srs = layer->GetSpatialRef();
     // GeoPackage writes a layer without a CRS as srs_id 0/-1, read back as

@@ -3,6 +3,9 @@
 #include "redline/error.hpp"
 
 #include <array>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -201,6 +204,20 @@ private:
     std::uint64_t m_bits = 0;
 };
 } // namespace
+
+std::string file_modified_utc(const std::string& path)
+{
+    std::error_code ec;
+    auto t = std::filesystem::last_write_time(path, ec);
+    if (ec)
+        return "";
+    auto sys = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+        t - std::filesystem::file_time_type::clock::now() + std::chrono::system_clock::now());
+    std::time_t tt = std::chrono::system_clock::to_time_t(sys);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+    return buf;
+}
 
 std::string sha256_hex(std::string_view bytes)
 {

@@ -19,6 +19,8 @@ std::optional<double> parse_double(std::string_view s);
 std::string format_number(double v, int decimals = 2);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 std::vector<std::string> split(std::string_view s, char sep);
+/// A file's modification time as ISO 8601 UTC ("" when it cannot be read).
+std::string file_modified_utc(const std::string& path);
 /// Lower-case hex SHA-256 of a file's bytes; throws Error if unreadable.
 std::string sha256_file(const std::string& path);
 std::string sha256_hex(std::string_view bytes);

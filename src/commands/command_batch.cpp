@@ -26,20 +26,6 @@ namespace redline::commands {
 
 namespace {
 
-std::string file_modified(const std::string& path)
-{
-    std::error_code ec;
-    auto t = std::filesystem::last_write_time(path, ec);
-    if (ec)
-        return "";
-    auto sys = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-        t - std::filesystem::file_time_type::clock::now() + std::chrono::system_clock::now());
-    std::time_t tt = std::chrono::system_clock::to_time_t(sys);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
-    return buf;
-}
-
 std::string now_utc()
 {
     std::time_t t = std::time(nullptr);
@@ -201,7 +187,7 @@ public:
         info.emplace_back("working_crs", engine.rulebook().working_crs);
         info.emplace_back("input_crs", m_input.crs.empty() ? engine.rulebook().input_crs : m_input.crs);
         info.emplace_back("applications", m_applications);
-        info.emplace_back("applications_modified", file_modified(m_applications));
+        info.emplace_back("applications_modified", file_modified_utc(m_applications));
         info.emplace_back("records", std::to_string(done));
         info.emplace_back("id_field", m_input.id_field);
         info.emplace_back("industry_field", m_input.industry_field);
