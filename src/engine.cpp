@@ -240,12 +240,10 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
             throw RecordError(tr(lang, "无法从 " + coords::datum_name(app.datum) + " 转换坐标",
                                  "cannot convert the coordinates from " + coords::datum_name(app.datum)));
     }
-    if (m_engine.m_options.input_geojson) {
-        char* json = g->exportToJson();
-        if (json) {
-            r.input_geojson = json;
-            CPLFree(json);
-        }
+    if (m_engine.m_options.keep_input_geometry) {
+        r.input_geometry.resize(g->WkbSize());
+        if (g->exportToWkb(wkbNDR, r.input_geometry.data(), wkbVariantIso) != OGRERR_NONE)
+            r.input_geometry.clear();
     }
     if (OGRCoordinateTransformation* ct = transform_from(app.srs.get())) {
         gdal::ErrorCapture capture;

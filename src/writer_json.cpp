@@ -2,6 +2,7 @@
 
 #include "redline/convert.hpp"
 #include "redline/error.hpp"
+#include "redline/json_text.hpp"
 #include "redline/text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -10,97 +11,126 @@ namespace redline {
 
 namespace {
 
-nlohmann::json number_or_null(double v)
+void number_or_null(JsonText& j, double v)
 {
-    return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v);
+    if (std::isnan(v))
+        j.null();
+    else
+        j.value(v);
 }
 
-nlohmann::json evidence_json(const std::vector<unsigned char>& wkb, OGRCoordinateTransformation* ct)
+void geometry_or_null(JsonText& j, const std::vector<unsigned char>& wkb,
+                      OGRCoordinateTransformation* ct)
 {
-    if (wkb.empty())
-        return nullptr;
+    if (wkb.empty()) {
+        j.null();
+        return;
+    }
     gdal::GeometryPtr g = wkb_to_ogr(wkb);
-    if (ct && g->transform(ct) != OGRERR_NONE)
-        return nullptr;
-    char* text = g->exportToJson();
-    if (!text)
-        return nullptr;
-    nlohmann::json out = nlohmann::json::parse(text, nullptr, false);
-    CPLFree(text);
-    return out.is_discarded() ? nlohmann::json(nullptr) : out;
+    if (ct && g->transform(ct) != OGRERR_NONE) {
+        j.null();
+        return;
+    }
+    j.geometry(*g);
 }
 
 } // namespace
 
-std::string site_json(const SiteResult& r, const Application& app, const Engine& engine,
-                      OGRCoordinateTransformation* to_input, int indent)
+void render_site_json(JsonText& j, const SiteResult& r, const Application& app,
+                      OGRCoordinateTransformation* to_input)
 {
-    (void)engine;
-    nlohmann::ordered_json o;
-    o["site_id"] = r.site_id;
-    o["index"] = r.index;
-    o["verdict"] = outcome_name(r.verdict);
-    o["industry"] = app.industry;
-    o["industry_code"] = r.industry;
-    o["fail_count"] = r.count(Outcome::Fail);
-    o["conditional_count"] = r.count(Outcome::Conditional);
-    o["incomplete_count"] = r.count(Outcome::Incomplete);
-    o["rule_ids"] = r.rule_ids();
-    o["township"] = r.townships;
-    o["units"] = r.units;
-    o["message"] = r.message;
+    j.begin_object();
+    j.key("site_id").value(r.site_id);
+    j.key("index").value(r.index);
+    j.key("verdict").value(outcome_name(r.verdict));
+    j.key("industry").value(app.industry);
+    j.key("industry_code").value(r.industry);
+    j.key("fail_count").value(r.count(Outcome::Fail));
+    j.key("conditional_count").value(r.count(Outcome::Conditional));
+    j.key("incomplete_count").value(r.count(Outcome::Incomplete));
+    j.key("rule_ids").strings(r.rule_ids());
+    j.key("township").strings(r.townships);
+    j.key("units").strings(r.units);
+    j.key("message").value(r.message);
     if (!r.error.empty())
-        o["error"] = r.error;
-    nlohmann::ordered_json attrs = nlohmann::ordered_json::object();
-    for (const auto& [k, v] : app.attributes)
-        attrs[k] = v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
-    o["attributes"] = attrs;
-    nlohmann::ordered_json findings = nlohmann::ordered_json::array();
+        j.key("error").value(r.error);
+    j.key("attributes").begin_object();
+    for (const auto& [k, v] : app.attributes) {
+        j.key(k);
+        if (v)
+            j.value(*v);
+        else
+            j.null();
+    }
+    j.end_object();
+    j.key("findings").begin_array();
     for (const Finding& f : r.findings) {
-        nlohmann::ordered_json j;
-        j["rule_id"] = f.rule_id;
-        j["check_type"] = f.check_type;
-        j["outcome"] = outcome_name(f.outcome);
-        j["layer"] = f.layer;
-        j["feature_key"] = f.feature_key;
-        j["feature_label"] = f.feature_label;
-        j["measure"] = f.measure;
-        j["value"] = number_or_null(f.value);
-        j["threshold"] = number_or_null(f.threshold);
-        j["unit"] = f.unit;
-        j["share_pct"] = number_or_null(f.share);
-        j["dimension"] = f.dimension;
-        j["clause"] = f.clause;
-        j["basis"] = f.basis;
-        j["detail"] = f.detail;
-        j["evidence"] = evidence_json(f.evidence, to_input);
-        findings.push_back(std::move(j));
+        j.begin_object();
+        j.key("rule_id").value(f.rule_id);
+        j.key("check_type").value(f.check_type);
+        j.key("outcome").value(outcome_name(f.outcome));
+        j.key("layer").value(f.layer);
+        j.key("feature_key").value(f.feature_key);
+        j.key("feature_label").value(f.feature_label);
+        j.key("measure").value(f.measure);
+        number_or_null(j.key("value"), f.value);
+        number_or_null(j.key("threshold"), f.threshold);
+        j.key("unit").value(f.unit);
+        number_or_null(j.key("share_pct"), f.share);
+        j.key("dimension").value(f.dimension);
+        j.key("clause").value(f.clause);
+        j.key("basis").value(f.basis);
+        j.key("detail").value(f.detail);
+        geometry_or_null(j.key("evidence"), f.evidence, to_input);
+        j.end_object();
     }
-    o["findings"] = std::move(findings);
-    if (r.input_geojson.empty()) {
-        o["geometry"] = nullptr;
-    } else {
-        auto g = nlohmann::ordered_json::parse(r.input_geojson, nullptr, false);
-        o["geometry"] = g.is_discarded() ? nlohmann::ordered_json(nullptr) : g;
-    }
-    return o.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+    j.end_array();
+    // The site as given, in its input CRS (GCJ-02/BD-09 already converted).
+    geometry_or_null(j.key("geometry"), r.input_geometry, nullptr);
+    j.end_object();
 }
 
-JsonResultWriter::JsonResultWriter(const Engine& engine, const OutputOptions& options,
-                                   const std::string& path)
-    : m_engine(engine), m_out(path, std::ios::binary)
+std::string site_json(const SiteResult& r, const Application& app,
+                      OGRCoordinateTransformation* to_input, int indent)
+{
+    JsonText j;
+    render_site_json(j, r, app, to_input);
+    if (indent < 0)
+        return j.take();
+    // Pretty-printed for a person (`check --format json`): one site, so the
+    // cost of a DOM round trip does not matter.
+    return nlohmann::ordered_json::parse(j.str()).dump(indent, ' ', false,
+                                                       nlohmann::json::error_handler_t::replace);
+}
+
+SiteRenderer::SiteRenderer(const Engine& engine, const OutputOptions& options)
+    : m_json(!options.json.empty())
+{
+    const OGRSpatialReference& input = options.input_srs ? *options.input_srs : engine.input_srs();
+    if (m_json && !input.IsSame(&engine.layers().working_srs()))
+        m_to_input = gdal::make_transform(engine.layers().working_srs(), input);
+}
+
+void SiteRenderer::render(const SiteResult& r, const Application& app, RenderedSite& out)
+{
+    out.json.clear();
+    if (m_json) {
+        m_text.clear();
+        render_site_json(m_text, r, app, m_to_input.get());
+        out.json = m_text.str();
+    }
+}
+
+JsonResultWriter::JsonResultWriter(const std::string& path) : m_out(path, std::ios::binary)
 {
     if (!m_out)
         throw OutputError("cannot create '" + path + "'");
-    const OGRSpatialReference& input = options.input_srs ? *options.input_srs : engine.input_srs();
-    if (!input.IsSame(&engine.layers().working_srs()))
-        m_to_input = gdal::make_transform(engine.layers().working_srs(), input);
     m_out << "[";
 }
 
-void JsonResultWriter::write(const SiteResult& r, const Application& app)
+void JsonResultWriter::write(const std::string& site)
 {
-    m_out << (m_first ? "\n" : ",\n") << site_json(r, app, m_engine, m_to_input.get());
+    m_out << (m_first ? "\n" : ",\n") << site;
     m_first = false;
 }
 

@@ -33,16 +33,15 @@ private:
     std::vector<std::string> m_load_pct_fields;
 };
 
+/// The `--json` array; the elements are rendered by SiteRenderer.
 class JsonResultWriter {
 public:
-    JsonResultWriter(const Engine& engine, const OutputOptions& options, const std::string& path);
-    void write(const SiteResult& r, const Application& app);
+    explicit JsonResultWriter(const std::string& path);
+    void write(const std::string& site);
     void finish();
 
 private:
-    const Engine& m_engine;
     std::ofstream m_out;
-    gdal::TransformPtr m_to_input;
     bool m_first = true;
 };
 

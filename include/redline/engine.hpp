@@ -23,8 +23,8 @@ class Engine {
 public:
     struct Options {
         Lang lang = Lang::Zh;
-        /// Keep each site's input geometry as GeoJSON (for JSON output).
-        bool input_geojson = true;
+        /// Keep each site's geometry as given, in its input CRS (for JSON output).
+        bool keep_input_geometry = true;
     };
 
     /// Loads the rulebook, its tables and layers and configures every check.

@@ -48,7 +48,7 @@ struct SiteResult {
     std::vector<std::string> township_keys;
     std::vector<std::string> units;     ///< keys of the control units the site overlaps
     std::vector<unsigned char> geometry; ///< WKB in the working CRS (empty for most ERRORs)
-    std::string input_geojson; ///< the geometry as given, GeoJSON in the input CRS
+    std::vector<unsigned char> input_geometry; ///< WKB as given, in the input CRS (JSON output)
     std::string message;
 
     std::size_t count(Outcome o) const;

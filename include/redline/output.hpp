@@ -7,6 +7,7 @@
 #include "redline/application.hpp"
 #include "redline/engine.hpp"
 #include "redline/finding.hpp"
+#include "redline/json_text.hpp"
 
 #include <fstream>
 #include <map>
@@ -54,6 +55,24 @@ struct OutputOptions {
     std::shared_ptr<const OGRSpatialReference> input_srs; ///< null = rulebook input_crs
 };
 
+/// What of a site's output can be prepared on a worker thread, ahead of the
+/// writers (which run one site at a time, in input order).
+struct RenderedSite {
+    std::string json; ///< the `--json` element, when asked for
+};
+
+/// Prepares RenderedSite. Not thread-safe: one per thread.
+class SiteRenderer {
+public:
+    SiteRenderer(const Engine& engine, const OutputOptions& options);
+    void render(const SiteResult& r, const Application& app, RenderedSite& out);
+
+private:
+    bool m_json = false;
+    gdal::TransformPtr m_to_input;
+    JsonText m_text;
+};
+
 class GdalResultWriter;
 class JsonResultWriter;
 class CsvResultWriter;
@@ -64,7 +83,8 @@ public:
     /// Creates every output under a temporary name; throws OutputError.
     OutputSet(const Engine& engine, OutputOptions options);
     ~OutputSet();
-    void write(const SiteResult& r, const Application& app);
+    /// Writes one site; `rendered` comes from a SiteRenderer with the same options.
+    void write(const SiteResult& r, const Application& app, const RenderedSite& rendered);
     /// Writes zone_summary and run_info, closes everything and renames the
     /// files into place; throws OutputError.
     void finish(const ZoneSummary& summary, const RunInfo& info);
@@ -80,8 +100,9 @@ private:
     std::unique_ptr<ReportWriter> m_report;
 };
 
-/// One site as a JSON object (the `--json` element and `check --format json`).
-std::string site_json(const SiteResult& r, const Application& app, const Engine& engine,
+/// One site as a JSON object (the `--json` element and `check --format json`);
+/// `to_input` takes evidence from the working CRS to the input CRS (null: same).
+std::string site_json(const SiteResult& r, const Application& app,
                       OGRCoordinateTransformation* to_input, int indent = -1);
 
 /// Field names of the `sites` layer that redline adds.

@@ -15,6 +15,10 @@
 #include <proj.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <filesystem>
 #include <chrono>
 #include <ctime>
@@ -25,6 +29,66 @@
 namespace redline::commands {
 
 namespace {
+
+/// A chunk of applications on its way through the pipeline.
+struct Chunk {
+    std::vector<Application> apps;
+    std::vector<SiteResult> results;
+    std::vector<RenderedSite> rendered;
+};
+
+/// A bounded queue of screened chunks between the screening lanes and the
+/// writer thread. close(): no more chunks (pop drains, then returns null);
+/// abort(): stop now (push returns false, pop returns null).
+class ChunkQueue {
+public:
+    explicit ChunkQueue(std::size_t capacity) : m_capacity(capacity) {}
+
+    bool push(std::unique_ptr<Chunk> c)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_aborted || m_chunks.size() < m_capacity; });
+        if (m_aborted)
+            return false;
+        m_chunks.push_back(std::move(c));
+        m_changed.notify_all();
+        return true;
+    }
+
+    std::unique_ptr<Chunk> pop()
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_aborted || m_closed || !m_chunks.empty(); });
+        if (m_aborted || m_chunks.empty())
+            return nullptr;
+        std::unique_ptr<Chunk> c = std::move(m_chunks.front());
+        m_chunks.pop_front();
+        m_changed.notify_all();
+        return c;
+    }
+
+    void close()
+    {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_changed.notify_all();
+    }
+
+    void abort()
+    {
+        std::lock_guard lock(m_mutex);
+        m_aborted = true;
+        m_changed.notify_all();
+    }
+
+private:
+    std::size_t m_capacity;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<std::unique_ptr<Chunk>> m_chunks;
+    bool m_closed = false;
+    bool m_aborted = false;
+};
 
 std::string now_utc()
 {
@@ -80,7 +144,7 @@ public:
         const std::string started_at = now_utc();
         Engine::Options engine_options;
         engine_options.lang = global.language();
-        engine_options.input_geojson = !m_output.json.empty();
+        engine_options.keep_input_geometry = !m_output.json.empty();
         Engine engine(m_rulebook, engine_options);
         if (!global.quiet)
             for (const auto& w : engine.warnings())
@@ -105,52 +169,80 @@ public:
 
         unsigned threads = m_threads > 0 ? static_cast<unsigned>(m_threads)
                                          : std::max(1u, std::thread::hardware_concurrency());
-        std::vector<std::unique_ptr<Engine::Worker>> workers;
+        std::vector<std::unique_ptr<Lane>> lanes;
         for (unsigned t = 0; t < threads; ++t)
-            workers.push_back(std::make_unique<Engine::Worker>(engine));
+            lanes.push_back(std::make_unique<Lane>(engine, out));
 
         const bool progress = !global.quiet && ::isatty(STDOUT_FILENO);
         const auto total = reader.count();
         if (progress)
             GDALTermProgress(0.0, nullptr, nullptr);
 
+        // Three stages overlap: this thread reads chunk k+1 and the lanes
+        // screen and render it while the writer thread writes chunk k. The
+        // writer takes chunks in input order, so outputs never depend on the
+        // number of threads.
         std::map<Outcome, std::size_t> counts;
         Outcome worst = Outcome::Pass;
         std::size_t done = 0;
-        const std::size_t chunk = 4096;
-        std::vector<Application> apps;
-        std::vector<SiteResult> results;
+        ChunkQueue queue(2);
+        std::exception_ptr writer_error;
+        std::thread writer([&] {
+            try {
+                while (std::unique_ptr<Chunk> c = queue.pop()) {
+                    for (std::size_t i = 0; i < c->apps.size() && !interrupted(); ++i) {
+                        audit.add(c->apps[i]);
+                        outputs.write(c->results[i], c->apps[i], c->rendered[i]);
+                        summary.add(c->results[i], c->apps[i]);
+                        ++counts[c->results[i].verdict];
+                        worst = std::max(worst, c->results[i].verdict);
+                    }
+                    done += c->apps.size();
+                    if (progress && total && *total > 0)
+                        GDALTermProgress(static_cast<double>(done) / static_cast<double>(*total),
+                                         nullptr, nullptr);
+                }
+            } catch (...) {
+                writer_error = std::current_exception();
+                queue.abort();
+            }
+        });
+        // Whatever leaves this scope, the writer thread is stopped and joined first.
+        struct JoinWriter {
+            ChunkQueue& queue;
+            std::thread& writer;
+            ~JoinWriter()
+            {
+                if (writer.joinable()) {
+                    queue.abort();
+                    writer.join();
+                }
+            }
+        } join_writer{queue, writer};
+
+        const std::size_t chunk_size = 4096;
         bool more = true;
-        while (more) {
-            if (interrupted())
-                break;
-            apps.clear();
-            while (apps.size() < chunk) {
+        while (more && !interrupted()) {
+            auto c = std::make_unique<Chunk>();
+            c->apps.reserve(chunk_size);
+            while (c->apps.size() < chunk_size) {
                 Application a;
                 if (!reader.next(a)) {
                     more = false;
                     break;
                 }
-                apps.push_back(std::move(a));
+                c->apps.push_back(std::move(a));
             }
-            if (apps.empty())
+            if (c->apps.empty())
                 break;
-            results.assign(apps.size(), SiteResult{});
-            screen_chunk(workers, apps, results);
-            if (interrupted())
+            screen_chunk(lanes, *c);
+            if (interrupted() || !queue.push(std::move(c)))
                 break;
-            for (std::size_t i = 0; i < apps.size(); ++i) {
-                audit.add(apps[i]);
-                outputs.write(results[i], apps[i]);
-                summary.add(results[i], apps[i]);
-                ++counts[results[i].verdict];
-                worst = std::max(worst, results[i].verdict);
-            }
-            done += apps.size();
-            if (progress && total && *total > 0)
-                GDALTermProgress(static_cast<double>(done) / static_cast<double>(*total), nullptr,
-                                 nullptr);
         }
+        queue.close();
+        writer.join();
+        if (writer_error)
+            std::rethrow_exception(writer_error);
         if (int sig = interrupted()) {
             if (progress)
                 std::cout << "\n";
@@ -241,22 +333,36 @@ public:
     }
 
 private:
-    static void screen_chunk(std::vector<std::unique_ptr<Engine::Worker>>& workers,
-                             const std::vector<Application>& apps, std::vector<SiteResult>& results)
+    /// One worker thread's state: the engine's per-thread workspace and the
+    /// output renderer.
+    struct Lane {
+        Lane(const Engine& engine, const OutputOptions& options)
+            : worker(engine), renderer(engine, options) {}
+        Engine::Worker worker;
+        SiteRenderer renderer;
+    };
+
+    /// Screens and renders every application of `c` on the lanes (the calling
+    /// thread is the first lane).
+    static void screen_chunk(std::vector<std::unique_ptr<Lane>>& lanes, Chunk& c)
     {
+        c.results.assign(c.apps.size(), SiteResult{});
+        c.rendered.assign(c.apps.size(), RenderedSite{});
         std::atomic<std::size_t> next{0};
-        auto work = [&](Engine::Worker& w) {
-            for (std::size_t i = next++; i < apps.size() && !interrupted(); i = next++)
-                results[i] = w.screen(apps[i]);
+        auto work = [&](Lane& lane) {
+            for (std::size_t i = next++; i < c.apps.size() && !interrupted(); i = next++) {
+                c.results[i] = lane.worker.screen(c.apps[i]);
+                lane.renderer.render(c.results[i], c.apps[i], c.rendered[i]);
+            }
         };
-        if (workers.size() == 1 || apps.size() < 2) {
-            work(*workers.front());
+        if (lanes.size() == 1 || c.apps.size() < 2) {
+            work(*lanes.front());
             return;
         }
         std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < workers.size(); ++t)
-            pool.emplace_back(work, std::ref(*workers[t]));
-        work(*workers.front());
+        for (std::size_t t = 1; t < lanes.size(); ++t)
+            pool.emplace_back(work, std::ref(*lanes[t]));
+        work(*lanes.front());
         for (auto& th : pool)
             th.join();
     }

@@ -123,7 +123,7 @@ public:
             gdal::TransformPtr ct;
             if (!input.IsSame(&engine.layers().working_srs()))
                 ct = gdal::make_transform(engine.layers().working_srs(), input);
-            std::cout << site_json(r, app, engine, ct.get(), 2) << "\n";
+            std::cout << site_json(r, app, ct.get(), 2) << "\n";
         } else {
             print_text(std::cout, r, app, global.language());
         }
