@@ -16,11 +16,11 @@ const std::vector<std::string> k_site_fields = {
     "township", "units", "industry_code", "message"};
 
 OGRLayer* create_layer(GDALDataset& ds, const std::string& name, OGRwkbGeometryType type,
-                       const OGRSpatialReference* srs)
+                       const OGRSpatialReference* srs, char** options = nullptr)
 {
     gdal::ErrorCapture capture;
     OGRSpatialReference* copy = srs ? srs->Clone() : nullptr;
-    OGRLayer* layer = ds.CreateLayer(name.c_str(), copy, type, nullptr);
+    OGRLayer* layer = ds.CreateLayer(name.c_str(), copy, type, options);
     if (copy)
         copy->Release();
     if (!layer)
@@ -45,12 +45,20 @@ void create_feature(OGRLayer& layer, OGRFeature& f)
                           "': " + capture.failures());
 }
 
-void set_real(OGRFeature& f, const char* field, double v)
+void set_real(OGRFeature& f, int field, double v)
 {
     if (std::isnan(v))
-        f.SetFieldNull(f.GetFieldIndex(field));
+        f.SetFieldNull(field);
     else
         f.SetField(field, v);
+}
+
+int field_index(OGRLayer& layer, const char* name)
+{
+    const int i = layer.GetLayerDefn()->GetFieldIndex(name);
+    if (i < 0)
+        throw OutputError(std::string("field '") + name + "' missing in '" + layer.GetName() + "'");
+    return i;
 }
 
 std::string field_stem(const std::string& id)
@@ -70,7 +78,7 @@ const std::vector<std::string>& site_result_fields()
 
 GdalResultWriter::GdalResultWriter(const Engine& engine, const OutputOptions& options,
                                    const std::string& path)
-    : m_engine(engine), m_options(options)
+    : m_engine(engine), m_options(options), m_path(path)
 {
     gdal::ErrorCapture capture;
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(options.format.c_str());
@@ -82,7 +90,13 @@ GdalResultWriter::GdalResultWriter(const Engine& engine, const OutputOptions& op
         throw OutputError("cannot create '" + path + "': " + capture.failures());
 
     const OGRSpatialReference* srs = &engine.layers().working_srs();
-    m_sites = create_layer(*m_ds, "sites", wkbUnknown, srs);
+    // GeoPackage: no index while writing; write_spatial_indexes() bulk-loads
+    // one after GDAL has closed the file (gpkg_rtree.hpp says why).
+    m_gpkg = EQUAL(driver->GetDescription(), "GPKG");
+    CPLStringList no_index;
+    if (m_gpkg)
+        no_index.SetNameValue("SPATIAL_INDEX", "NO");
+    m_sites = create_layer(*m_ds, "sites", wkbUnknown, srs, no_index.List());
     std::set<std::string> ours;
     for (const auto& f : k_site_fields)
         ours.insert(f);
@@ -108,7 +122,7 @@ GdalResultWriter::GdalResultWriter(const Engine& engine, const OutputOptions& op
     add_field(*m_sites, "industry_code", OFTString);
     add_field(*m_sites, "message", OFTString);
 
-    m_findings = create_layer(*m_ds, "findings", wkbUnknown, srs);
+    m_findings = create_layer(*m_ds, "findings", wkbUnknown, srs, no_index.List());
     for (const char* name : {"site_id", "rule_id", "check_type", "outcome", "layer", "feature_key",
                              "feature_label", "measure"})
         add_field(*m_findings, name, OFTString);
@@ -119,7 +133,33 @@ GdalResultWriter::GdalResultWriter(const Engine& engine, const OutputOptions& op
     for (const char* name : {"dimension", "clause", "basis", "detail"})
         add_field(*m_findings, name, OFTString);
 
+    OGRLayer& s = *m_sites;
+    m_sf = {field_index(s, "site_id"), field_index(s, "verdict"), field_index(s, "fail_count"),
+            field_index(s, "conditional_count"), field_index(s, "incomplete_count"),
+            field_index(s, "rule_ids"), field_index(s, "township"), field_index(s, "units"),
+            field_index(s, "industry_code"), field_index(s, "message")};
+    OGRLayer& f = *m_findings;
+    m_ff = {field_index(f, "site_id"), field_index(f, "rule_id"), field_index(f, "check_type"),
+            field_index(f, "outcome"), field_index(f, "layer"), field_index(f, "feature_key"),
+            field_index(f, "feature_label"), field_index(f, "measure"), field_index(f, "value"),
+            field_index(f, "threshold"), field_index(f, "unit"), field_index(f, "share_pct"),
+            field_index(f, "dimension"), field_index(f, "clause"), field_index(f, "basis"),
+            field_index(f, "detail")};
+    m_sites_index = {"sites", m_sites->GetGeometryColumn(), {}};
+    m_findings_index = {"findings", m_findings->GetGeometryColumn(), {}};
+
     m_in_transaction = m_ds->StartTransaction(FALSE) == OGRERR_NONE;
+}
+
+void GdalResultWriter::create(OGRLayer& layer, OGRFeature& f, gpkg::SpatialIndex* index)
+{
+    create_feature(layer, f);
+    const OGRGeometry* g = f.GetGeometryRef();
+    if (m_gpkg && index && g && !g->IsEmpty()) {
+        OGREnvelope e;
+        g->getEnvelope(&e);
+        index->envelopes.push_back({f.GetFID(), e.MinX, e.MinY, e.MaxX, e.MaxY});
+    }
 }
 
 void GdalResultWriter::write(const SiteResult& r, const Application& app)
@@ -128,16 +168,16 @@ void GdalResultWriter::write(const SiteResult& r, const Application& app)
     for (std::size_t i = 0; i < m_input_field_index.size() && i < app.attributes.size(); ++i)
         if (const auto& v = app.attributes[i].second)
             f->SetField(m_input_field_index[i], v->c_str());
-    f->SetField("site_id", r.site_id.c_str());
-    f->SetField("verdict", std::string(outcome_name(r.verdict)).c_str());
-    f->SetField("fail_count", static_cast<int>(r.count(Outcome::Fail)));
-    f->SetField("conditional_count", static_cast<int>(r.count(Outcome::Conditional)));
-    f->SetField("incomplete_count", static_cast<int>(r.count(Outcome::Incomplete)));
-    f->SetField("rule_ids", join(r.rule_ids(), ",").c_str());
-    f->SetField("township", join(r.townships, ";").c_str());
-    f->SetField("units", join(r.units, ";").c_str());
-    f->SetField("industry_code", r.industry.c_str());
-    f->SetField("message", r.message.c_str());
+    f->SetField(m_sf.site_id, r.site_id.c_str());
+    f->SetField(m_sf.verdict, std::string(outcome_name(r.verdict)).c_str());
+    f->SetField(m_sf.fail_count, static_cast<int>(r.count(Outcome::Fail)));
+    f->SetField(m_sf.conditional_count, static_cast<int>(r.count(Outcome::Conditional)));
+    f->SetField(m_sf.incomplete_count, static_cast<int>(r.count(Outcome::Incomplete)));
+    f->SetField(m_sf.rule_ids, join(r.rule_ids(), ",").c_str());
+    f->SetField(m_sf.township, join(r.townships, ";").c_str());
+    f->SetField(m_sf.units, join(r.units, ";").c_str());
+    f->SetField(m_sf.industry_code, r.industry.c_str());
+    f->SetField(m_sf.message, r.message.c_str());
     if (!r.geometry.empty()) {
         gdal::GeometryPtr g = wkb_to_ogr(r.geometry);
         if (auto k = styles::kind_of(g->getGeometryType())) {
@@ -150,7 +190,7 @@ void GdalResultWriter::write(const SiteResult& r, const Application& app)
         m_extent.Merge(e);
         f->SetGeometryDirectly(g.release());
     }
-    create_feature(*m_sites, *f);
+    create(*m_sites, *f, &m_sites_index);
     write_findings(r);
 }
 
@@ -158,22 +198,22 @@ void GdalResultWriter::write_findings(const SiteResult& r)
 {
     for (const Finding& fd : r.findings) {
         gdal::FeaturePtr f(OGRFeature::CreateFeature(m_findings->GetLayerDefn()));
-        f->SetField("site_id", r.site_id.c_str());
-        f->SetField("rule_id", fd.rule_id.c_str());
-        f->SetField("check_type", fd.check_type.c_str());
-        f->SetField("outcome", std::string(outcome_name(fd.outcome)).c_str());
-        f->SetField("layer", fd.layer.c_str());
-        f->SetField("feature_key", fd.feature_key.c_str());
-        f->SetField("feature_label", fd.feature_label.c_str());
-        f->SetField("measure", fd.measure.c_str());
-        set_real(*f, "value", fd.value);
-        set_real(*f, "threshold", fd.threshold);
-        f->SetField("unit", fd.unit.c_str());
-        set_real(*f, "share_pct", fd.share);
-        f->SetField("dimension", fd.dimension.c_str());
-        f->SetField("clause", fd.clause.c_str());
-        f->SetField("basis", fd.basis.c_str());
-        f->SetField("detail", fd.detail.c_str());
+        f->SetField(m_ff.site_id, r.site_id.c_str());
+        f->SetField(m_ff.rule_id, fd.rule_id.c_str());
+        f->SetField(m_ff.check_type, fd.check_type.c_str());
+        f->SetField(m_ff.outcome, std::string(outcome_name(fd.outcome)).c_str());
+        f->SetField(m_ff.layer, fd.layer.c_str());
+        f->SetField(m_ff.feature_key, fd.feature_key.c_str());
+        f->SetField(m_ff.feature_label, fd.feature_label.c_str());
+        f->SetField(m_ff.measure, fd.measure.c_str());
+        set_real(*f, m_ff.value, fd.value);
+        set_real(*f, m_ff.threshold, fd.threshold);
+        f->SetField(m_ff.unit, fd.unit.c_str());
+        set_real(*f, m_ff.share_pct, fd.share);
+        f->SetField(m_ff.dimension, fd.dimension.c_str());
+        f->SetField(m_ff.clause, fd.clause.c_str());
+        f->SetField(m_ff.basis, fd.basis.c_str());
+        f->SetField(m_ff.detail, fd.detail.c_str());
         if (!fd.evidence.empty()) {
             gdal::GeometryPtr g = wkb_to_ogr(fd.evidence);
             if (auto k = styles::kind_of(g->getGeometryType())) {
@@ -183,7 +223,7 @@ void GdalResultWriter::write_findings(const SiteResult& r)
             }
             f->SetGeometryDirectly(g.release());
         }
-        create_feature(*m_findings, *f);
+        create(*m_findings, *f, &m_findings_index);
     }
 }
 
@@ -263,6 +303,12 @@ void GdalResultWriter::finish(const ZoneSummary& summary, const RunInfo& info)
     m_ds.reset(); // GDAL 3.6 has no Close() that reports: errors arrive through the capture
     if (capture.has_failure())
         throw OutputError("cannot close the output: " + capture.failures());
+    if (m_gpkg) {
+        std::vector<gpkg::SpatialIndex> indexes;
+        indexes.push_back(std::move(m_sites_index));
+        indexes.push_back(std::move(m_findings_index));
+        gpkg::write_spatial_indexes(m_path, indexes);
+    }
 }
 
 void GdalResultWriter::write_qgis_extras()

@@ -1,6 +1,7 @@
 // Internal: the three writers behind OutputSet (output.hpp).
 #pragma once
 
+#include "gpkg_rtree.hpp"
 #include "redline/output.hpp"
 #include "redline/styles.hpp"
 
@@ -18,12 +19,26 @@ public:
 private:
     void write_findings(const SiteResult& r);
     void write_qgis_extras(); ///< views, ctx_ layers, layer_styles (styles.hpp)
+    /// Creates the feature; notes its envelope for the GeoPackage spatial index.
+    void create(OGRLayer& layer, OGRFeature& f, gpkg::SpatialIndex* index);
     const Engine& m_engine;
     const OutputOptions& m_options;
+    std::string m_path;
     gdal::DatasetPtr m_ds;
+    bool m_gpkg = false; ///< GeoPackage: sites/findings get a bulk-loaded index at the end
     OGRLayer* m_sites = nullptr;
     OGRLayer* m_findings = nullptr;
+    gpkg::SpatialIndex m_sites_index, m_findings_index;
     std::vector<int> m_input_field_index; ///< input field -> sites field index
+    /// Field indexes of the result fields (SetField by name costs a search).
+    struct SiteFields {
+        int site_id, verdict, fail_count, conditional_count, incomplete_count, rule_ids, township,
+            units, industry_code, message;
+    } m_sf{};
+    struct FindingFields {
+        int site_id, rule_id, check_type, outcome, layer, feature_key, feature_label, measure,
+            value, threshold, unit, share_pct, dimension, clause, basis, detail;
+    } m_ff{};
     bool m_in_transaction = false;
     // What the QGIS styles need to know: the geometry kinds written (the first
     // one is the kind QGIS gives a mixed layer) and the sites' extent.

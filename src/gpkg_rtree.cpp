@@ -1,0 +1,299 @@
+#include "gpkg_rtree.hpp"
+
+#include "redline/error.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <memory>
+
+namespace redline::gpkg {
+
+namespace {
+
+struct DbClose {
+    void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+struct StmtFinalize {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbClose>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
+
+void exec(sqlite3* db, const std::string& sql)
+{
+    char* message = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+        std::string m = message ? message : sqlite3_errmsg(db);
+        sqlite3_free(message);
+        throw OutputError("spatial index: " + m + " (in: " + sql.substr(0, 120) + ")");
+    }
+}
+
+StmtPtr prepare(sqlite3* db, const std::string& sql)
+{
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
+        throw OutputError("spatial index: " + std::string(sqlite3_errmsg(db)) + " (in: " + sql + ")");
+    return StmtPtr(s);
+}
+
+void step_done(sqlite3* db, sqlite3_stmt* s)
+{
+    if (sqlite3_step(s) != SQLITE_DONE)
+        throw OutputError("spatial index: " + std::string(sqlite3_errmsg(db)));
+    sqlite3_reset(s);
+}
+
+/// "name" quoted as an SQL identifier.
+std::string ident(const std::string& name)
+{
+    std::string out = "\"";
+    for (char c : name)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+/// 'text' quoted as an SQL string literal.
+std::string literal(const std::string& text)
+{
+    std::string out = "'";
+    for (char c : text)
+        out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+
+// SQLite's R*Tree stores single-precision boxes rounded outwards, so that a
+// box always contains the double-precision one (rtree.c, rtreeValueDown/Up).
+float round_down(double d)
+{
+    float f = static_cast<float>(d);
+    return static_cast<double>(f) > d ? std::nextafter(f, -INFINITY) : f;
+}
+float round_up(double d)
+{
+    float f = static_cast<float>(d);
+    return static_cast<double>(f) < d ? std::nextafter(f, INFINITY) : f;
+}
+
+struct Box {
+    float min_x, max_x, min_y, max_y;
+    double cx() const { return 0.5 * (static_cast<double>(min_x) + max_x); }
+    double cy() const { return 0.5 * (static_cast<double>(min_y) + max_y); }
+    void expand(const Box& b)
+    {
+        min_x = std::min(min_x, b.min_x);
+        max_x = std::max(max_x, b.max_x);
+        min_y = std::min(min_y, b.min_y);
+        max_y = std::max(max_y, b.max_y);
+    }
+};
+
+/// A cell of a node: a feature (leaf) or a child node, with its box.
+struct Cell {
+    std::int64_t id;
+    Box box;
+};
+
+struct Node {
+    std::vector<Cell> cells;
+    std::int64_t number = 0; ///< nodeno; the root is 1
+    Box box() const
+    {
+        Box b = cells.front().box;
+        for (const Cell& c : cells)
+            b.expand(c.box);
+        return b;
+    }
+};
+
+/// Sort-tile-recursive packing of one level: cells -> nodes of at most `fanout`.
+std::vector<Node> pack(std::vector<Cell>& cells, std::size_t fanout)
+{
+    const std::size_t n = cells.size();
+    const std::size_t nodes = (n + fanout - 1) / fanout;
+    const auto slices = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(nodes))));
+    const std::size_t per_slice = slices * fanout;
+    std::sort(cells.begin(), cells.end(), [](const Cell& a, const Cell& b) {
+        return a.box.cx() < b.box.cx() || (a.box.cx() == b.box.cx() && a.id < b.id);
+    });
+    std::vector<Node> out;
+    out.reserve(nodes + slices);
+    for (std::size_t s = 0; s < n; s += per_slice) {
+        const auto end = cells.begin() + static_cast<std::ptrdiff_t>(std::min(n, s + per_slice));
+        std::sort(cells.begin() + static_cast<std::ptrdiff_t>(s), end, [](const Cell& a, const Cell& b) {
+            return a.box.cy() < b.box.cy() || (a.box.cy() == b.box.cy() && a.id < b.id);
+        });
+        for (auto it = cells.begin() + static_cast<std::ptrdiff_t>(s); it < end;) {
+            const auto stop = it + std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(fanout), end - it);
+            out.push_back(Node{std::vector<Cell>(it, stop)});
+            it = stop;
+        }
+    }
+    return out;
+}
+
+void put_u16(unsigned char* p, unsigned v)
+{
+    p[0] = static_cast<unsigned char>(v >> 8);
+    p[1] = static_cast<unsigned char>(v);
+}
+void put_i64(unsigned char* p, std::int64_t v)
+{
+    auto u = static_cast<std::uint64_t>(v);
+    for (int i = 7; i >= 0; --i, u >>= 8)
+        p[i] = static_cast<unsigned char>(u);
+}
+void put_f32(unsigned char* p, float f)
+{
+    std::uint32_t u;
+    std::memcpy(&u, &f, 4);
+    for (int i = 3; i >= 0; --i, u >>= 8)
+        p[i] = static_cast<unsigned char>(u);
+}
+
+void write_index(sqlite3* db, SpatialIndex& index)
+{
+    const std::string rtree = "rtree_" + index.table + "_" + index.column;
+    const std::string t = ident(index.table), c = ident(index.column);
+    exec(db, "CREATE VIRTUAL TABLE " + ident(rtree) + " USING rtree(id, minx, maxx, miny, maxy)");
+
+    // The node size SQLite chose for this database (from its page size); the
+    // root node it created tells it.
+    std::size_t node_size = 0;
+    {
+        StmtPtr s = prepare(db, "SELECT length(data) FROM " + ident(rtree + "_node") + " WHERE nodeno = 1");
+        if (sqlite3_step(s.get()) == SQLITE_ROW)
+            node_size = static_cast<std::size_t>(sqlite3_column_int(s.get(), 0));
+    }
+    const std::size_t cell_size = 8 + 4 * 4;
+    const std::size_t fanout = node_size > 4 ? (node_size - 4) / cell_size : 0;
+    if (fanout < 4)
+        throw OutputError("spatial index: unexpected R*Tree node size " + std::to_string(node_size));
+
+    if (!index.envelopes.empty()) {
+        // Leaves, then each level above them, until one node is left: the root.
+        std::vector<Cell> cells;
+        cells.reserve(index.envelopes.size());
+        for (const Envelope& e : index.envelopes)
+            cells.push_back(Cell{e.fid, Box{round_down(e.min_x), round_up(e.max_x), round_down(e.min_y),
+                                           round_up(e.max_y)}});
+        std::vector<std::vector<Node>> levels; // [0] = leaves
+        levels.push_back(pack(cells, fanout));
+        while (levels.back().size() > 1) {
+            std::vector<Cell> up;
+            up.reserve(levels.back().size());
+            for (std::size_t i = 0; i < levels.back().size(); ++i)
+                up.push_back(Cell{static_cast<std::int64_t>(i), levels.back()[i].box()});
+            levels.push_back(pack(up, fanout));
+        }
+        // Number the nodes from the root down; a parent's cells then point
+        // at their children's numbers (cell ids above the leaves are indexes
+        // into the level below until now).
+        std::int64_t next = 1;
+        for (auto level = levels.rbegin(); level != levels.rend(); ++level)
+            for (Node& n : *level)
+                n.number = next++;
+        for (std::size_t l = levels.size() - 1; l > 0; --l)
+            for (Node& n : levels[l])
+                for (Cell& cell : n.cells)
+                    cell.id = levels[l - 1][static_cast<std::size_t>(cell.id)].number;
+
+        exec(db, "DELETE FROM " + ident(rtree + "_node"));
+        StmtPtr node = prepare(db, "INSERT INTO " + ident(rtree + "_node") + "(nodeno, data) VALUES (?, ?)");
+        StmtPtr parent = prepare(db, "INSERT INTO " + ident(rtree + "_parent") + "(nodeno, parentnode) VALUES (?, ?)");
+        std::vector<unsigned char> blob(node_size);
+        for (const auto& level : levels)
+            for (const Node& n : level) {
+                std::fill(blob.begin(), blob.end(), 0);
+                if (n.number == 1)
+                    put_u16(blob.data(), static_cast<unsigned>(levels.size() - 1)); // tree depth
+                put_u16(blob.data() + 2, static_cast<unsigned>(n.cells.size()));
+                for (std::size_t i = 0; i < n.cells.size(); ++i) {
+                    unsigned char* p = blob.data() + 4 + i * cell_size;
+                    put_i64(p, n.cells[i].id);
+                    put_f32(p + 8, n.cells[i].box.min_x);
+                    put_f32(p + 12, n.cells[i].box.max_x);
+                    put_f32(p + 16, n.cells[i].box.min_y);
+                    put_f32(p + 20, n.cells[i].box.max_y);
+                }
+                sqlite3_bind_int64(node.get(), 1, n.number);
+                sqlite3_bind_blob(node.get(), 2, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+                step_done(db, node.get());
+            }
+        for (std::size_t l = 1; l < levels.size(); ++l) // every node but the root has a parent
+            for (const Node& p : levels[l])
+                for (const Cell& cell : p.cells) {
+                    sqlite3_bind_int64(parent.get(), 1, cell.id);
+                    sqlite3_bind_int64(parent.get(), 2, p.number);
+                    step_done(db, parent.get());
+                }
+        // rowid -> leaf, in rowid order (cheap B-tree appends).
+        std::vector<std::pair<std::int64_t, std::int64_t>> rowids;
+        rowids.reserve(index.envelopes.size());
+        for (const Node& n : levels.front())
+            for (const Cell& cell : n.cells)
+                rowids.emplace_back(cell.id, n.number);
+        std::sort(rowids.begin(), rowids.end());
+        StmtPtr rowid = prepare(db, "INSERT INTO " + ident(rtree + "_rowid") + "(rowid, nodeno) VALUES (?, ?)");
+        for (const auto& [fid, leaf] : rowids) {
+            sqlite3_bind_int64(rowid.get(), 1, fid);
+            sqlite3_bind_int64(rowid.get(), 2, leaf);
+            step_done(db, rowid.get());
+        }
+    }
+
+    // What GDAL writes for a GeoPackage 1.2 RTree: the triggers that keep the
+    // index in step with later edits, and the extension's registration.
+    const std::string r = ident(rtree);
+    const std::string values = "VALUES (NEW.\"fid\",ST_MinX(NEW." + c + "), ST_MaxX(NEW." + c +
+                               "),ST_MinY(NEW." + c + "), ST_MaxY(NEW." + c + "))";
+    exec(db, "CREATE TRIGGER " + ident(rtree + "_insert") + " AFTER INSERT ON " + t + " WHEN (new." + c +
+                 " NOT NULL AND NOT ST_IsEmpty(NEW." + c + ")) BEGIN INSERT OR REPLACE INTO " + r + " " +
+                 values + "; END");
+    exec(db, "CREATE TRIGGER " + ident(rtree + "_update1") + " AFTER UPDATE OF " + c + " ON " + t +
+                 " WHEN OLD.\"fid\" = NEW.\"fid\" AND (NEW." + c + " NOTNULL AND NOT ST_IsEmpty(NEW." + c +
+                 ")) BEGIN INSERT OR REPLACE INTO " + r + " " + values + "; END");
+    exec(db, "CREATE TRIGGER " + ident(rtree + "_update2") + " AFTER UPDATE OF " + c + " ON " + t +
+                 " WHEN OLD.\"fid\" = NEW.\"fid\" AND (NEW." + c + " ISNULL OR ST_IsEmpty(NEW." + c +
+                 ")) BEGIN DELETE FROM " + r + " WHERE id = OLD.\"fid\"; END");
+    exec(db, "CREATE TRIGGER " + ident(rtree + "_update3") + " AFTER UPDATE ON " + t +
+                 " WHEN OLD.\"fid\" != NEW.\"fid\" AND (NEW." + c + " NOTNULL AND NOT ST_IsEmpty(NEW." + c +
+                 ")) BEGIN DELETE FROM " + r + " WHERE id = OLD.\"fid\"; INSERT OR REPLACE INTO " + r + " " +
+                 values + "; END");
+    exec(db, "CREATE TRIGGER " + ident(rtree + "_update4") + " AFTER UPDATE ON " + t +
+                 " WHEN OLD.\"fid\" != NEW.\"fid\" AND (NEW." + c + " ISNULL OR ST_IsEmpty(NEW." + c +
+                 ")) BEGIN DELETE FROM " + r + " WHERE id IN (OLD.\"fid\", NEW.\"fid\"); END");
+    exec(db, "CREATE TRIGGER " + ident(rtree + "_delete") + " AFTER DELETE ON " + t + " WHEN old." + c +
+                 " NOT NULL BEGIN DELETE FROM " + r + " WHERE id = OLD.\"fid\"; END");
+    exec(db, "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
+             "VALUES (" + literal(index.table) + ", " + literal(index.column) +
+             ", 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')");
+}
+
+} // namespace
+
+void write_spatial_indexes(const std::string& path, std::vector<SpatialIndex>& indexes)
+{
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+    DbPtr db(raw);
+    if (rc != SQLITE_OK)
+        throw OutputError("spatial index: cannot open '" + path + "': " +
+                          (raw ? sqlite3_errmsg(raw) : "out of memory"));
+    // The file is still under its temporary name: a failure removes it whole.
+    exec(db.get(), "PRAGMA synchronous = OFF");
+    exec(db.get(), "BEGIN");
+    exec(db.get(), "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, "
+                   "extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, "
+                   "CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))");
+    for (SpatialIndex& index : indexes)
+        write_index(db.get(), index);
+    exec(db.get(), "COMMIT");
+    if (sqlite3_close(db.release()) != SQLITE_OK)
+        throw OutputError("spatial index: cannot close '" + path + "'");
+}
+
+} // namespace redline::gpkg
