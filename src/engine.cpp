@@ -276,6 +276,8 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
     site.size = dim == 2 ? geos::area(ctx, geom.get()) : dim == 1 ? geos::length(ctx, geom.get()) : 0;
     site.bounds = geos::bounds(ctx, geom.get());
     site.attributes = &app.attributes;
+    m_memo.clear();
+    site.memo = &m_memo;
 
     for (const auto& check : m_engine.checks())
         check->evaluate(site, m_ws, r.findings);

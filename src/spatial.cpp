@@ -20,8 +20,52 @@ std::optional<std::string> Site::attr(const std::string& name) const
     return std::nullopt;
 }
 
+const Overlap* OverlapMemo::find(const Layer& layer, std::size_t i, const Tolerances& tol) const
+{
+    for (const Entry& e : m_entries)
+        if (e.layer == &layer && e.feature == i && e.tol.area == tol.area && e.tol.length == tol.length)
+            return &e.overlap;
+    return nullptr;
+}
+
+const Overlap& OverlapMemo::add(const Layer& layer, std::size_t i, const Tolerances& tol, Overlap o)
+{
+    m_entries.push_back(Entry{&layer, i, tol, std::move(o)});
+    return m_entries.back().overlap;
+}
+
+namespace {
+
+Overlap copy(geos::Context& ctx, const Overlap& o)
+{
+    Overlap out;
+    out.hit = o.hit;
+    out.dim = o.dim;
+    out.amount = o.amount;
+    if (o.piece)
+        out.piece = geos::clone(ctx, o.piece.get());
+    return out;
+}
+
+Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std::size_t i,
+                        const Tolerances& tol);
+
+} // namespace
+
 Overlap overlap(Workspace& ws, const Site& site, const Layer& layer, std::size_t i,
                 const Tolerances& tol)
+{
+    if (!site.memo)
+        return measure_overlap(ws, site, layer, i, tol);
+    if (const Overlap* known = site.memo->find(layer, i, tol))
+        return copy(ws.ctx(), *known);
+    return copy(ws.ctx(), site.memo->add(layer, i, tol, measure_overlap(ws, site, layer, i, tol)));
+}
+
+namespace {
+
+Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std::size_t i,
+                        const Tolerances& tol)
 {
     geos::Context& ctx = ws.ctx();
     Overlap out;
@@ -52,6 +96,8 @@ Overlap overlap(Workspace& ws, const Site& site, const Layer& layer, std::size_t
         out.piece = geos::keep_dimension(ctx, piece.get(), out.dim);
     return out;
 }
+
+} // namespace
 
 std::vector<Hit> overlaps(Workspace& ws, const Site& site, const LayerSubset& subset,
                           const Tolerances& tol)

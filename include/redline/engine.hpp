@@ -10,6 +10,7 @@
 #include "redline/gdal.hpp"
 #include "redline/layer.hpp"
 #include "redline/rulebook.hpp"
+#include "redline/spatial.hpp"
 #include "redline/workspace.hpp"
 
 #include <map>
@@ -50,6 +51,7 @@ public:
         void screen_site(const Application& app, SiteResult& r);
         const Engine& m_engine;
         Workspace m_ws;
+        OverlapMemo m_memo;
         std::map<const OGRSpatialReference*, gdal::TransformPtr> m_transforms;
     };
 

@@ -14,6 +14,8 @@ namespace redline {
 
 using Attributes = std::vector<std::pair<std::string, std::optional<std::string>>>;
 
+class OverlapMemo; // spatial.hpp
+
 struct Site {
     std::string id;
     Industry industry;
@@ -22,6 +24,9 @@ struct Site {
     double size = 0;    ///< area m² (polygons) or length m (lines); 0 for points
     geos::Bounds bounds;
     const Attributes* attributes = nullptr;
+    /// Overlaps already measured for this site (several checks and the
+    /// township/unit columns ask about the same features); null: none kept.
+    OverlapMemo* memo = nullptr;
 
     /// The named attribute, or nullopt when absent, null or blank.
     std::optional<std::string> attr(const std::string& name) const;

@@ -23,6 +23,25 @@ struct Overlap {
     geos::GeomPtr piece; ///< site ∩ feature (the evidence); set when hit
 };
 
+/// The overlaps measured for one site, so that each (feature, tolerances) is
+/// measured once however many checks ask. Owned by the caller of the checks
+/// (Engine::Worker: one per thread, cleared for every site).
+class OverlapMemo {
+public:
+    void clear() { m_entries.clear(); }
+    const Overlap* find(const Layer& layer, std::size_t i, const Tolerances& tol) const;
+    const Overlap& add(const Layer& layer, std::size_t i, const Tolerances& tol, Overlap o);
+
+private:
+    struct Entry {
+        const Layer* layer;
+        std::size_t feature;
+        Tolerances tol;
+        Overlap overlap;
+    };
+    std::vector<Entry> m_entries; // a handful per site: a scan beats hashing
+};
+
 /// Whether the site overlaps feature `i` of `layer`: a point intersects it
 /// (boundary included); otherwise the intersection, measured in the lower
 /// of the two dimensions, exceeds the tolerance. Touching never overlaps.

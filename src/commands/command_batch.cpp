@@ -23,6 +23,7 @@
 #include <chrono>
 #include <ctime>
 #include <iostream>
+#include <pthread.h>
 #include <thread>
 #include <unistd.h>
 
@@ -146,6 +147,7 @@ public:
         engine_options.lang = global.language();
         engine_options.keep_input_geometry = !m_output.json.empty();
         Engine engine(m_rulebook, engine_options);
+        const auto loaded = std::chrono::steady_clock::now();
         if (!global.quiet)
             for (const auto& w : engine.warnings())
                 std::cerr << "redline: warning: " << w << "\n";
@@ -188,6 +190,7 @@ public:
         ChunkQueue queue(2);
         std::exception_ptr writer_error;
         std::thread writer([&] {
+            pthread_setname_np(pthread_self(), "redline-write");
             try {
                 while (std::unique_ptr<Chunk> c = queue.pop()) {
                     for (std::size_t i = 0; i < c->apps.size() && !interrupted(); ++i) {
@@ -260,8 +263,9 @@ public:
             for (const auto& w : input_warnings)
                 std::cerr << "redline: warning: " << w << "\n";
 
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const auto screened = std::chrono::steady_clock::now();
+        auto secs = [](auto from, auto to) { return std::chrono::duration<double>(to - from).count(); };
+        const double seconds = secs(started, screened);
         RunInfo info;
         info.emplace_back("tool", "redline");
         info.emplace_back("version", REDLINE_VERSION);
@@ -317,10 +321,15 @@ public:
         info.emplace_back("finished", now_utc());
         info.emplace_back("seconds", format_number(seconds, 3));
         outputs.finish(summary, info);
+        const auto finished = std::chrono::steady_clock::now();
 
         if (!global.quiet) {
             std::cout << "redline: " << done << " applications screened in "
-                      << format_number(seconds, 2) << " s (" << threads << " threads)\n";
+                      << format_number(secs(started, finished), 2) << " s (" << threads
+                      << " threads; layers " << format_number(secs(started, loaded), 2)
+                      << " s, screening and writing " << format_number(secs(loaded, screened), 2)
+                      << " s, closing the outputs " << format_number(secs(screened, finished), 2)
+                      << " s)\n";
             for (Outcome o : {Outcome::Pass, Outcome::Conditional, Outcome::Incomplete,
                               Outcome::Fail, Outcome::Error}) {
                 std::string name(outcome_name(o));
@@ -361,7 +370,10 @@ private:
         }
         std::vector<std::thread> pool;
         for (std::size_t t = 1; t < lanes.size(); ++t)
-            pool.emplace_back(work, std::ref(*lanes[t]));
+            pool.emplace_back([&work, &lanes, t] {
+                pthread_setname_np(pthread_self(), "redline-screen");
+                work(*lanes[t]);
+            });
         work(*lanes.front());
         for (auto& th : pool)
             th.join();
