@@ -111,8 +111,7 @@ private:
             f.feature_key = zone.key;
             f.feature_label = zone.label;
             f.unit = m_unit;
-            if (h.overlap.piece)
-                f.evidence = geos::to_wkb(ws.ctx(), h.overlap.piece.get());
+            f.evidence = evidence_wkb(ws, site, h.overlap.piece.get(), h.overlap.whole_site);
             if (!cap) {
                 f.outcome = Outcome::Incomplete;
                 f.measure = "missing_input";

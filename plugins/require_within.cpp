@@ -48,8 +48,7 @@ private:
         }
         f.value = o.amount;
         f.share = o.share;
-        if (o.piece)
-            f.evidence = geos::to_wkb(ws.ctx(), o.piece.get());
+        f.evidence = evidence_wkb(ws, site, o.piece.get(), o.whole_site);
         f.detail = describe(site, o);
         out.push_back(std::move(f));
     }

@@ -126,8 +126,7 @@ void Check::describe_overlap(Finding& f, const Site& site, const Layer& layer,
     f.value = o.amount;
     if (o.dim > 0 && o.dim == site.dimension && site.size > 0)
         f.share = 100.0 * o.amount / site.size;
-    if (o.piece)
-        f.evidence = geos::to_wkb(ws.ctx(), o.piece.get());
+    f.evidence = evidence_wkb(ws, site, o.piece.get(), o.whole_site);
 }
 
 void Check::evaluate(const Site& site, Workspace& ws, std::vector<Finding>& out) const

@@ -272,6 +272,7 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
     site.id = app.site_id;
     site.industry = industry;
     site.geometry = geom.get();
+    site.wkb = &r.geometry;
     site.dimension = dim;
     site.size = dim == 2 ? geos::area(ctx, geom.get()) : dim == 1 ? geos::length(ctx, geom.get()) : 0;
     site.bounds = geos::bounds(ctx, geom.get());

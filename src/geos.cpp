@@ -16,7 +16,28 @@ Context::Context() : m_handle(GEOS_init_r())
 
 Context::~Context()
 {
+    if (m_wkb_reader)
+        GEOSWKBReader_destroy_r(m_handle, m_wkb_reader);
+    if (m_wkb_writer)
+        GEOSWKBWriter_destroy_r(m_handle, m_wkb_writer);
     GEOS_finish_r(m_handle);
+}
+
+GEOSWKBReader* Context::wkb_reader()
+{
+    if (!m_wkb_reader && !(m_wkb_reader = GEOSWKBReader_create_r(m_handle)))
+        throw LibraryError("cannot create a GEOS WKB reader");
+    return m_wkb_reader;
+}
+
+GEOSWKBWriter* Context::wkb_writer()
+{
+    if (!m_wkb_writer) {
+        if (!(m_wkb_writer = GEOSWKBWriter_create_r(m_handle)))
+            throw LibraryError("cannot create a GEOS WKB writer");
+        GEOSWKBWriter_setByteOrder_r(m_handle, m_wkb_writer, GEOS_WKB_NDR);
+    }
+    return m_wkb_writer;
 }
 
 void Context::on_error(const char* message, void* self)
@@ -35,14 +56,6 @@ namespace {
     throw LibraryError(msg);
 }
 
-struct WkbReaderDeleter {
-    GEOSContextHandle_t ctx;
-    void operator()(GEOSWKBReader* r) const noexcept { GEOSWKBReader_destroy_r(ctx, r); }
-};
-struct WkbWriterDeleter {
-    GEOSContextHandle_t ctx;
-    void operator()(GEOSWKBWriter* w) const noexcept { GEOSWKBWriter_destroy_r(ctx, w); }
-};
 struct WktReaderDeleter {
     GEOSContextHandle_t ctx;
     void operator()(GEOSWKTReader* r) const noexcept { GEOSWKTReader_destroy_r(ctx, r); }
@@ -69,9 +82,7 @@ bool predicate(Context& ctx, char result, const char* what)
 
 GeomPtr from_wkb(Context& ctx, const unsigned char* wkb, std::size_t size)
 {
-    std::unique_ptr<GEOSWKBReader, WkbReaderDeleter> reader(GEOSWKBReader_create_r(ctx.handle()),
-                                                            {ctx.handle()});
-    return own(ctx, GEOSWKBReader_read_r(ctx.handle(), reader.get(), wkb, size), "WKB read");
+    return own(ctx, GEOSWKBReader_read_r(ctx.handle(), ctx.wkb_reader(), wkb, size), "WKB read");
 }
 
 GeomPtr from_wkt(Context& ctx, const std::string& wkt)
@@ -83,11 +94,8 @@ GeomPtr from_wkt(Context& ctx, const std::string& wkt)
 
 std::vector<unsigned char> to_wkb(Context& ctx, const GEOSGeometry* g)
 {
-    std::unique_ptr<GEOSWKBWriter, WkbWriterDeleter> writer(GEOSWKBWriter_create_r(ctx.handle()),
-                                                            {ctx.handle()});
-    GEOSWKBWriter_setByteOrder_r(ctx.handle(), writer.get(), GEOS_WKB_NDR);
     std::size_t size = 0;
-    unsigned char* buf = GEOSWKBWriter_write_r(ctx.handle(), writer.get(), g, &size);
+    unsigned char* buf = GEOSWKBWriter_write_r(ctx.handle(), ctx.wkb_writer(), g, &size);
     if (!buf)
         fail(ctx, "WKB write");
     std::vector<unsigned char> out(buf, buf + size);

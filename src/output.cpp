@@ -49,7 +49,8 @@ OutputSet::OutputSet(const Engine& engine, OutputOptions options)
             m_gdal = std::make_unique<GdalResultWriter>(engine, m_options,
                                                         temporary_name(m_options.path));
         if (!m_options.json.empty())
-            m_json = std::make_unique<JsonResultWriter>(temporary_name(m_options.json));
+            m_json = std::make_unique<JsonResultWriter>(engine, m_options,
+                                                        temporary_name(m_options.json));
         if (!m_options.csv.empty())
             m_csv = std::make_unique<CsvResultWriter>(m_options, temporary_name(m_options.csv));
         if (!m_options.report.empty())
@@ -80,12 +81,16 @@ OutputSet::~OutputSet()
     }
 }
 
-void OutputSet::write(const SiteResult& r, const Application& app, const RenderedSite& rendered)
+void OutputSet::write_json(const SiteResult& r, const Application& app)
+{
+    if (m_json)
+        m_json->write(r, app);
+}
+
+void OutputSet::write(const SiteResult& r, const Application& app)
 {
     if (m_gdal)
         m_gdal->write(r, app);
-    if (m_json)
-        m_json->write(rendered.json);
     if (m_csv)
         m_csv->write(r, app);
     if (m_report)

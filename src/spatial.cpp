@@ -34,6 +34,16 @@ const Overlap& OverlapMemo::add(const Layer& layer, std::size_t i, const Toleran
     return m_entries.back().overlap;
 }
 
+std::vector<unsigned char> evidence_wkb(Workspace& ws, const Site& site, const GEOSGeometry* piece,
+                                        bool whole_site)
+{
+    if (!piece)
+        return {};
+    if (whole_site && site.wkb)
+        return *site.wkb;
+    return geos::to_wkb(ws.ctx(), piece);
+}
+
 namespace {
 
 Overlap copy(geos::Context& ctx, const Overlap& o)
@@ -42,6 +52,7 @@ Overlap copy(geos::Context& ctx, const Overlap& o)
     out.hit = o.hit;
     out.dim = o.dim;
     out.amount = o.amount;
+    out.whole_site = o.whole_site;
     if (o.piece)
         out.piece = geos::clone(ctx, o.piece.get());
     return out;
@@ -77,9 +88,9 @@ Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std
     out.dim = std::min(site.dimension, fdim);
     if (out.dim == 0) {
         out.hit = true;
-        out.piece = site.dimension == 0
-                        ? geos::clone(ctx, site.geometry)
-                        : geos::intersection(ctx, site.geometry, ws.geometry(layer, i));
+        out.whole_site = site.dimension == 0;
+        out.piece = out.whole_site ? geos::clone(ctx, site.geometry)
+                                   : geos::intersection(ctx, site.geometry, ws.geometry(layer, i));
         return out;
     }
     geos::GeomPtr piece;
@@ -87,6 +98,8 @@ Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std
                                      "contains")) {
         // Strictly inside: the overlap is the site itself, no overlay needed.
         piece = geos::clone(ctx, site.geometry);
+        // (keep_dimension below drops the lower parts of a mixed collection)
+        out.whole_site = GEOSGeomTypeId_r(ctx.handle(), site.geometry) != GEOS_GEOMETRYCOLLECTION;
     } else {
         piece = geos::intersection(ctx, site.geometry, ws.geometry(layer, i));
     }
@@ -133,6 +146,7 @@ Outside outside(Workspace& ws, const Site& site, const LayerSubset& subset, cons
         out.within = false;
         out.share = 100;
         out.piece = geos::clone(ctx, site.geometry);
+        out.whole_site = true;
         return out;
     }
 

@@ -63,6 +63,21 @@ void render_site_json(JsonText& j, const SiteResult& r, const Application& app,
             j.null();
     }
     j.end_object();
+    // Findings often share their evidence (every finding of a point site is
+    // the point; access-list rows of one unit share the overlap): transform
+    // and format each distinct evidence once.
+    std::vector<std::pair<const std::vector<unsigned char>*, std::string>> rendered;
+    auto evidence = [&](const std::vector<unsigned char>& wkb) {
+        for (const auto& [known, text] : rendered)
+            if (*known == wkb) {
+                j.raw(text);
+                return;
+            }
+        JsonText one;
+        geometry_or_null(one, wkb, to_input);
+        j.raw(one.str());
+        rendered.emplace_back(&wkb, one.take());
+    };
     j.key("findings").begin_array();
     for (const Finding& f : r.findings) {
         j.begin_object();
@@ -81,7 +96,8 @@ void render_site_json(JsonText& j, const SiteResult& r, const Application& app,
         j.key("clause").value(f.clause);
         j.key("basis").value(f.basis);
         j.key("detail").value(f.detail);
-        geometry_or_null(j.key("evidence"), f.evidence, to_input);
+        j.key("evidence");
+        evidence(f.evidence);
         j.end_object();
     }
     j.end_array();
@@ -103,34 +119,23 @@ std::string site_json(const SiteResult& r, const Application& app,
                                                        nlohmann::json::error_handler_t::replace);
 }
 
-SiteRenderer::SiteRenderer(const Engine& engine, const OutputOptions& options)
-    : m_json(!options.json.empty())
-{
-    const OGRSpatialReference& input = options.input_srs ? *options.input_srs : engine.input_srs();
-    if (m_json && !input.IsSame(&engine.layers().working_srs()))
-        m_to_input = gdal::make_transform(engine.layers().working_srs(), input);
-}
-
-void SiteRenderer::render(const SiteResult& r, const Application& app, RenderedSite& out)
-{
-    out.json.clear();
-    if (m_json) {
-        m_text.clear();
-        render_site_json(m_text, r, app, m_to_input.get());
-        out.json = m_text.str();
-    }
-}
-
-JsonResultWriter::JsonResultWriter(const std::string& path) : m_out(path, std::ios::binary)
+JsonResultWriter::JsonResultWriter(const Engine& engine, const OutputOptions& options,
+                                   const std::string& path)
+    : m_out(path, std::ios::binary)
 {
     if (!m_out)
         throw OutputError("cannot create '" + path + "'");
+    const OGRSpatialReference& input = options.input_srs ? *options.input_srs : engine.input_srs();
+    if (!input.IsSame(&engine.layers().working_srs()))
+        m_to_input = gdal::make_transform(engine.layers().working_srs(), input);
     m_out << "[";
 }
 
-void JsonResultWriter::write(const std::string& site)
+void JsonResultWriter::write(const SiteResult& r, const Application& app)
 {
-    m_out << (m_first ? "\n" : ",\n") << site;
+    m_text.clear();
+    render_site_json(m_text, r, app, m_to_input.get());
+    m_out << (m_first ? "\n" : ",\n") << m_text.str();
     m_first = false;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "gpkg_rtree.hpp"
+#include "redline/json_text.hpp"
 #include "redline/output.hpp"
 #include "redline/styles.hpp"
 
@@ -48,15 +49,17 @@ private:
     std::vector<std::string> m_load_pct_fields;
 };
 
-/// The `--json` array; the elements are rendered by SiteRenderer.
+/// The `--json` array, one site_json() element per site.
 class JsonResultWriter {
 public:
-    explicit JsonResultWriter(const std::string& path);
-    void write(const std::string& site);
+    JsonResultWriter(const Engine& engine, const OutputOptions& options, const std::string& path);
+    void write(const SiteResult& r, const Application& app);
     void finish();
 
 private:
     std::ofstream m_out;
+    gdal::TransformPtr m_to_input; ///< working CRS -> the applications' CRS
+    JsonText m_text;
     bool m_first = true;
 };
 

@@ -26,11 +26,17 @@ public:
     /// The last message GEOS reported on this context (empty if none).
     const std::string& last_error() const { return m_last_error; }
     void clear_error() { m_last_error.clear(); }
+    /// This context's WKB reader and (little-endian) writer, made on first
+    /// use: a batch converts millions of geometries.
+    GEOSWKBReader* wkb_reader();
+    GEOSWKBWriter* wkb_writer();
 
 private:
     static void on_error(const char* message, void* self);
     GEOSContextHandle_t m_handle;
     std::string m_last_error;
+    GEOSWKBReader* m_wkb_reader = nullptr;
+    GEOSWKBWriter* m_wkb_writer = nullptr;
 };
 
 struct GeomDeleter {

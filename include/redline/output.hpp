@@ -7,7 +7,6 @@
 #include "redline/application.hpp"
 #include "redline/engine.hpp"
 #include "redline/finding.hpp"
-#include "redline/json_text.hpp"
 
 #include <fstream>
 #include <map>
@@ -55,24 +54,6 @@ struct OutputOptions {
     std::shared_ptr<const OGRSpatialReference> input_srs; ///< null = rulebook input_crs
 };
 
-/// What of a site's output can be prepared on a worker thread, ahead of the
-/// writers (which run one site at a time, in input order).
-struct RenderedSite {
-    std::string json; ///< the `--json` element, when asked for
-};
-
-/// Prepares RenderedSite. Not thread-safe: one per thread.
-class SiteRenderer {
-public:
-    SiteRenderer(const Engine& engine, const OutputOptions& options);
-    void render(const SiteResult& r, const Application& app, RenderedSite& out);
-
-private:
-    bool m_json = false;
-    gdal::TransformPtr m_to_input;
-    JsonText m_text;
-};
-
 class GdalResultWriter;
 class JsonResultWriter;
 class CsvResultWriter;
@@ -83,8 +64,14 @@ public:
     /// Creates every output under a temporary name; throws OutputError.
     OutputSet(const Engine& engine, OutputOptions options);
     ~OutputSet();
-    /// Writes one site; `rendered` comes from a SiteRenderer with the same options.
-    void write(const SiteResult& r, const Application& app, const RenderedSite& rendered);
+    /// Writes one site to every output but the JSON one.
+    void write(const SiteResult& r, const Application& app);
+    /// Whether there is a JSON output (--json).
+    bool has_json() const { return m_json != nullptr; }
+    /// Renders and writes one site to the JSON output. write() and
+    /// write_json() touch different files: a batch runs them on two threads
+    /// (each always from the same one, sites in input order).
+    void write_json(const SiteResult& r, const Application& app);
     /// Writes zone_summary and run_info, closes everything and renames the
     /// files into place; throws OutputError.
     void finish(const ZoneSummary& summary, const RunInfo& info);

@@ -20,6 +20,9 @@ struct Site {
     std::string id;
     Industry industry;
     const GEOSGeometry* geometry = nullptr; ///< working CRS; owned by the caller
+    /// `geometry` as WKB when the caller has it (evidence that is the whole
+    /// site is then copied, not re-encoded); may be null.
+    const std::vector<unsigned char>* wkb = nullptr;
     int dimension = 0;  ///< 0 point, 1 line, 2 polygon (highest part)
     double size = 0;    ///< area m² (polygons) or length m (lines); 0 for points
     geos::Bounds bounds;

@@ -21,6 +21,7 @@ struct Overlap {
     int dim = 0;         ///< dimension measured: 0 (intersects), 1 (length), 2 (area)
     double amount = NAN; ///< m² or m; NaN when dim is 0
     geos::GeomPtr piece; ///< site ∩ feature (the evidence); set when hit
+    bool whole_site = false; ///< `piece` is the whole site
 };
 
 /// The overlaps measured for one site, so that each (feature, tolerances) is
@@ -61,7 +62,13 @@ struct Outside {
     double amount = NAN; ///< area m² / length m outside; NaN for points
     double share = 0;    ///< % of the site outside
     geos::GeomPtr piece; ///< the part outside (set when not within)
+    bool whole_site = false; ///< `piece` is the whole site
 };
+
+/// Evidence WKB for a measured piece (null: none): the site's own WKB when
+/// the piece is the whole site and the site carries it.
+std::vector<unsigned char> evidence_wkb(Workspace& ws, const Site& site, const GEOSGeometry* piece,
+                                        bool whole_site);
 
 /// Whether the site is within `subset`: a point intersects one of its
 /// features; a line or polygon has no part outside the union of the

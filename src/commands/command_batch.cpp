@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <filesystem>
 #include <chrono>
@@ -31,24 +32,38 @@ namespace redline::commands {
 
 namespace {
 
-/// A chunk of applications on its way through the pipeline.
+/// A chunk of applications and their results on their way through the pipeline.
 struct Chunk {
     std::vector<Application> apps;
     std::vector<SiteResult> results;
-    std::vector<RenderedSite> rendered;
 };
+using ChunkPtr = std::shared_ptr<const Chunk>;
 
-/// A bounded queue of screened chunks between the screening lanes and the
-/// writer thread. close(): no more chunks (pop drains, then returns null);
-/// abort(): stop now (push returns false, pop returns null).
-class ChunkQueue {
+/// One output stage on its own thread: takes screened chunks in input order
+/// from a bounded queue and hands each to `write`. finish() waits for the
+/// queue to drain and rethrows what `write` threw; destruction (e.g. while an
+/// exception unwinds) stops the thread without draining.
+class SinkThread {
 public:
-    explicit ChunkQueue(std::size_t capacity) : m_capacity(capacity) {}
+    SinkThread(const char* name, std::function<void(const Chunk&)> write)
+        : m_write(std::move(write)), m_thread([this, name] { run(name); })
+    {
+    }
+    SinkThread(const SinkThread&) = delete;
+    SinkThread& operator=(const SinkThread&) = delete;
+    ~SinkThread()
+    {
+        if (m_thread.joinable()) {
+            stop(true);
+            m_thread.join();
+        }
+    }
 
-    bool push(std::unique_ptr<Chunk> c)
+    /// Queues a chunk (waits while two are queued); false once the sink failed.
+    bool push(ChunkPtr c)
     {
         std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [&] { return m_aborted || m_chunks.size() < m_capacity; });
+        m_changed.wait(lock, [&] { return m_aborted || m_chunks.size() < 2; });
         if (m_aborted)
             return false;
         m_chunks.push_back(std::move(c));
@@ -56,39 +71,54 @@ public:
         return true;
     }
 
-    std::unique_ptr<Chunk> pop()
+    void finish()
+    {
+        stop(false);
+        m_thread.join();
+        if (m_error)
+            std::rethrow_exception(m_error);
+    }
+
+private:
+    void stop(bool abort)
+    {
+        std::lock_guard lock(m_mutex);
+        (abort ? m_aborted : m_closed) = true;
+        m_changed.notify_all();
+    }
+
+    ChunkPtr pop()
     {
         std::unique_lock lock(m_mutex);
         m_changed.wait(lock, [&] { return m_aborted || m_closed || !m_chunks.empty(); });
         if (m_aborted || m_chunks.empty())
             return nullptr;
-        std::unique_ptr<Chunk> c = std::move(m_chunks.front());
+        ChunkPtr c = std::move(m_chunks.front());
         m_chunks.pop_front();
         m_changed.notify_all();
         return c;
     }
 
-    void close()
+    void run(const char* name)
     {
-        std::lock_guard lock(m_mutex);
-        m_closed = true;
-        m_changed.notify_all();
+        pthread_setname_np(pthread_self(), name);
+        try {
+            while (ChunkPtr c = pop())
+                m_write(*c);
+        } catch (...) {
+            m_error = std::current_exception();
+            stop(true);
+        }
     }
 
-    void abort()
-    {
-        std::lock_guard lock(m_mutex);
-        m_aborted = true;
-        m_changed.notify_all();
-    }
-
-private:
-    std::size_t m_capacity;
+    std::function<void(const Chunk&)> m_write;
     std::mutex m_mutex;
     std::condition_variable m_changed;
-    std::deque<std::unique_ptr<Chunk>> m_chunks;
+    std::deque<ChunkPtr> m_chunks;
     bool m_closed = false;
     bool m_aborted = false;
+    std::exception_ptr m_error;
+    std::thread m_thread; // last: starts once everything above exists
 };
 
 std::string now_utc()
@@ -114,7 +144,9 @@ public:
         app.add_option("--csv", m_output.csv, "also write the sites table as CSV");
         app.add_option("--report", m_output.report,
                        "also write a self-contained HTML report (A4; --lang en for English)");
-        app.add_option("--threads", m_threads, "worker threads (default: every core)")
+        app.add_option("--threads", m_threads,
+                       "threads in all (default: every core); with 2 or more, one writes the "
+                       "outputs while the others screen")
             ->check(CLI::Range(1, 1024));
         app.add_option("--id-field", m_input.id_field, "application id field (default id)");
         app.add_option("--industry-field", m_input.industry_field,
@@ -169,64 +201,59 @@ public:
         OutputSet outputs(engine, out);
         ZoneSummary summary(engine);
 
-        unsigned threads = m_threads > 0 ? static_cast<unsigned>(m_threads)
-                                         : std::max(1u, std::thread::hardware_concurrency());
-        std::vector<std::unique_ptr<Lane>> lanes;
-        for (unsigned t = 0; t < threads; ++t)
-            lanes.push_back(std::make_unique<Lane>(engine, out));
+        // --threads counts every thread. With two or more, the outputs are
+        // written on their own threads (the JSON file on one, everything else
+        // on another) while the rest -- the "lanes" -- screen; with one,
+        // everything runs in turn on this thread.
+        const unsigned threads = m_threads > 0 ? static_cast<unsigned>(m_threads)
+                                               : std::max(1u, std::thread::hardware_concurrency());
+        const bool pipelined = threads > 1;
+        const unsigned writers = outputs.has_json() ? 2 : 1;
+        const unsigned lane_count = pipelined && threads > writers ? threads - writers : 1;
+        std::vector<std::unique_ptr<Engine::Worker>> lanes;
+        for (unsigned t = 0; t < lane_count; ++t)
+            lanes.push_back(std::make_unique<Engine::Worker>(engine));
 
         const bool progress = !global.quiet && ::isatty(STDOUT_FILENO);
         const auto total = reader.count();
         if (progress)
             GDALTermProgress(0.0, nullptr, nullptr);
 
-        // Three stages overlap: this thread reads chunk k+1 and the lanes
-        // screen and render it while the writer thread writes chunk k. The
-        // writer takes chunks in input order, so outputs never depend on the
-        // number of threads.
         std::map<Outcome, std::size_t> counts;
         Outcome worst = Outcome::Pass;
         std::size_t done = 0;
-        ChunkQueue queue(2);
-        std::exception_ptr writer_error;
-        std::thread writer([&] {
-            pthread_setname_np(pthread_self(), "redline-write");
-            try {
-                while (std::unique_ptr<Chunk> c = queue.pop()) {
-                    for (std::size_t i = 0; i < c->apps.size() && !interrupted(); ++i) {
-                        audit.add(c->apps[i]);
-                        outputs.write(c->results[i], c->apps[i], c->rendered[i]);
-                        summary.add(c->results[i], c->apps[i]);
-                        ++counts[c->results[i].verdict];
-                        worst = std::max(worst, c->results[i].verdict);
-                    }
-                    done += c->apps.size();
-                    if (progress && total && *total > 0)
-                        GDALTermProgress(static_cast<double>(done) / static_cast<double>(*total),
-                                         nullptr, nullptr);
-                }
-            } catch (...) {
-                writer_error = std::current_exception();
-                queue.abort();
+        auto write_chunk = [&](const Chunk& c) {
+            for (std::size_t i = 0; i < c.apps.size() && !interrupted(); ++i) {
+                audit.add(c.apps[i]);
+                outputs.write(c.results[i], c.apps[i]);
+                summary.add(c.results[i], c.apps[i]);
+                ++counts[c.results[i].verdict];
+                worst = std::max(worst, c.results[i].verdict);
             }
-        });
-        // Whatever leaves this scope, the writer thread is stopped and joined first.
-        struct JoinWriter {
-            ChunkQueue& queue;
-            std::thread& writer;
-            ~JoinWriter()
-            {
-                if (writer.joinable()) {
-                    queue.abort();
-                    writer.join();
-                }
-            }
-        } join_writer{queue, writer};
+            done += c.apps.size();
+            if (progress && total && *total > 0)
+                GDALTermProgress(static_cast<double>(done) / static_cast<double>(*total), nullptr,
+                                 nullptr);
+        };
+        auto write_json = [&](const Chunk& c) {
+            for (std::size_t i = 0; i < c.apps.size() && !interrupted(); ++i)
+                outputs.write_json(c.results[i], c.apps[i]);
+        };
+
+        // Pipelined, the stages overlap: this thread reads chunk k+1 and the
+        // lanes screen it while the sinks write chunk k. Each sink takes the
+        // chunks in input order, so outputs never depend on the number of threads.
+        std::vector<std::unique_ptr<SinkThread>> sinks;
+        if (pipelined) {
+            sinks.push_back(std::make_unique<SinkThread>("redline-write", write_chunk));
+            if (outputs.has_json())
+                sinks.push_back(std::make_unique<SinkThread>("redline-json", write_json));
+        }
 
         const std::size_t chunk_size = 4096;
         bool more = true;
         while (more && !interrupted()) {
-            auto c = std::make_unique<Chunk>();
+            auto c = std::make_shared<Chunk>();
             c->apps.reserve(chunk_size);
             while (c->apps.size() < chunk_size) {
                 Application a;
@@ -239,13 +266,21 @@ public:
             if (c->apps.empty())
                 break;
             screen_chunk(lanes, *c);
-            if (interrupted() || !queue.push(std::move(c)))
+            if (interrupted())
                 break;
+            if (!pipelined) {
+                write_chunk(*c);
+                write_json(*c);
+                continue;
+            }
+            bool ok = true;
+            for (auto& sink : sinks)
+                ok = sink->push(c) && ok;
+            if (!ok)
+                break; // a sink failed: finish() below says why
         }
-        queue.close();
-        writer.join();
-        if (writer_error)
-            std::rethrow_exception(writer_error);
+        for (auto& sink : sinks)
+            sink->finish();
         if (int sig = interrupted()) {
             if (progress)
                 std::cout << "\n";
@@ -342,27 +377,15 @@ public:
     }
 
 private:
-    /// One worker thread's state: the engine's per-thread workspace and the
-    /// output renderer.
-    struct Lane {
-        Lane(const Engine& engine, const OutputOptions& options)
-            : worker(engine), renderer(engine, options) {}
-        Engine::Worker worker;
-        SiteRenderer renderer;
-    };
-
-    /// Screens and renders every application of `c` on the lanes (the calling
-    /// thread is the first lane).
-    static void screen_chunk(std::vector<std::unique_ptr<Lane>>& lanes, Chunk& c)
+    /// Screens every application of `c` on the lanes (the calling thread is
+    /// the first lane).
+    static void screen_chunk(std::vector<std::unique_ptr<Engine::Worker>>& lanes, Chunk& c)
     {
         c.results.assign(c.apps.size(), SiteResult{});
-        c.rendered.assign(c.apps.size(), RenderedSite{});
         std::atomic<std::size_t> next{0};
-        auto work = [&](Lane& lane) {
-            for (std::size_t i = next++; i < c.apps.size() && !interrupted(); i = next++) {
-                c.results[i] = lane.worker.screen(c.apps[i]);
-                lane.renderer.render(c.results[i], c.apps[i], c.rendered[i]);
-            }
+        auto work = [&](Engine::Worker& lane) {
+            for (std::size_t i = next++; i < c.apps.size() && !interrupted(); i = next++)
+                c.results[i] = lane.screen(c.apps[i]);
         };
         if (lanes.size() == 1 || c.apps.size() < 2) {
             work(*lanes.front());
