@@ -528,7 +528,7 @@ SELECT h.ord, {lit(chk['id'])}, 'capacity',
           WHERE true{zwhere}) x
         GROUP BY zfid) e ON e.zfid = h._fid
  WHERE h.attr_{k} IS NOT NULL AND {self.hcond('h.v', atol, ltol)} AND h.cap IS NOT NULL
-   AND coalesce(e.existing, 0) + h.attr_{k} > h.cap"""
+   AND coalesce(e.existing, 0) + h.attr_{k} > h.cap + 1e-9"""
 
     def within(self, rule_id, ctype, outcome, layer, where, atol, ltol, filt, xcol):
         """SPEC §4 "within": a point site intersects a feature; a line/polygon site minus the

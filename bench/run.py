@@ -27,6 +27,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 
@@ -61,17 +62,38 @@ def fmt_mb(b):
 # running processes
 # ----------------------------------------------------------------------------------------------
 def run_rss(argv):
-    """Run argv and return (wall s, peak RSS bytes, returncode, output) using os.wait4 so the
-    peak RSS is that of this very child."""
+    """Run argv and return (wall s, peak RSS bytes, returncode, output).
+
+    The peak is the child's own VmHWM, sampled from /proc every 20 ms once it runs the program
+    (never from rusage: Linux carries the parent's high-water mark across fork and exec into
+    ru_maxrss, so a child of this script, which holds millions of findings after a comparison,
+    would report the script's size instead of its own)."""
     t = time.time()
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    out = b""
-    # read everything, then reap with wait4 (rusage of this child only)
-    out = p.stdout.read()
-    _, status, ru = os.wait4(p.pid, 0)
+    out = []
+    reader = threading.Thread(target=lambda: out.append(p.stdout.read()))
+    reader.start()
+    name = os.path.basename(argv[0])[:15]
+    hwm = 0
+    while True:
+        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        try:
+            with open(f"/proc/{p.pid}/comm") as fh:
+                ours = fh.read().strip() == name  # exec'd: the program's own memory
+            if ours:
+                with open(f"/proc/{p.pid}/status") as fh:
+                    for line in fh:
+                        if line.startswith("VmHWM:"):
+                            hwm = max(hwm, int(line.split()[1]) * 1024)
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.02)
     wall = time.time() - t
+    reader.join()
     p.returncode = os.waitstatus_to_exitcode(status)
-    return wall, ru.ru_maxrss * 1024, p.returncode, out.decode("utf-8", "replace")
+    return wall, hwm or ru.ru_maxrss * 1024, p.returncode, b"".join(out).decode("utf-8", "replace")
 
 
 def loadavg():

@@ -78,6 +78,15 @@ float round_up(double d)
     return static_cast<double>(f) < d ? std::nextafter(f, INFINITY) : f;
 }
 
+} // namespace
+
+void SpatialIndex::add(std::int64_t fid, double min_x, double min_y, double max_x, double max_y)
+{
+    envelopes.push_back({fid, round_down(min_x), round_down(min_y), round_up(max_x), round_up(max_y)});
+}
+
+namespace {
+
 struct Box {
     float min_x, max_x, min_y, max_y;
     double cx() const { return 0.5 * (static_cast<double>(min_x) + max_x); }
@@ -178,8 +187,7 @@ void write_index(sqlite3* db, SpatialIndex& index)
         std::vector<Cell> cells;
         cells.reserve(index.envelopes.size());
         for (const Envelope& e : index.envelopes)
-            cells.push_back(Cell{e.fid, Box{round_down(e.min_x), round_up(e.max_x), round_down(e.min_y),
-                                           round_up(e.max_y)}});
+            cells.push_back(Cell{e.fid, Box{e.min_x, e.max_x, e.min_y, e.max_y}});
         std::vector<std::vector<Node>> levels; // [0] = leaves
         levels.push_back(pack(cells, fanout));
         while (levels.back().size() > 1) {

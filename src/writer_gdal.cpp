@@ -158,7 +158,7 @@ void GdalResultWriter::create(OGRLayer& layer, OGRFeature& f, gpkg::SpatialIndex
     if (m_gpkg && index && g && !g->IsEmpty()) {
         OGREnvelope e;
         g->getEnvelope(&e);
-        index->envelopes.push_back({f.GetFID(), e.MinX, e.MinY, e.MaxX, e.MaxY});
+        index->add(f.GetFID(), e.MinX, e.MinY, e.MaxX, e.MaxY);
     }
 }
 

@@ -429,7 +429,7 @@ SELECT s.ord, s.site_id, {lit(chk['id'])}, {lit(chk['id'])}, 'capacity', {self.o
   FROM ok s JOIN z ON o_overlaps(s.geom, s.dim, z.geom, {atol!r}, {ltol!r})
  WHERE {self.ind_filter(chk)} AND o_num(s.attrs ->> {lit(attr)}) IS NOT NULL
    AND z.cap IS NOT NULL
-   AND z.existing + o_num(s.attrs ->> {lit(attr)}) > z.cap;"""
+   AND z.existing + o_num(s.attrs ->> {lit(attr)}) > z.cap + 1e-9;  -- over by more than float noise"""
 
     def within_sql(self, rule_id, check_id, ctype, outcome, layer, feats, atol, ltol, filt):
         """SPEC §4 "within a layer": point intersects a feature; line/polygon: site minus the

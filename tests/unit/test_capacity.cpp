@@ -196,3 +196,29 @@ TEST_CASE("capacity makes an empty or unparsable site an ERROR", "[capacity]")
         CHECK(r.findings.empty());
     }
 }
+
+// Loads are sums of many decimal figures, and binary floating point makes
+// 0.1 + 0.2 come out as 0.30000000000000004: a sum that is exactly at the cap
+// on paper must not exceed it by that noise (and must not depend on the order
+// the sources are added in). A load exceeds its cap by more than 1e-9.
+TEST_CASE("capacity: a load exactly at the cap is not over it, whatever the rounding", "[capacity]")
+{
+    Fixture fx;
+    fx.layer("townships", {{square(0, 0, 1000), {{"code", std::string("T")}, {"cap", 0.3}}}});
+    fx.layer("sources",
+             {
+                 {"POINT(100 100)", {{"source_id", std::string("S1")}, {"load", 0.1}}},
+                 {"POINT(200 200)", {{"source_id", std::string("S2")}, {"load", 0.2}}},
+             },
+             {"source_id"});
+    fx.rulebook("  - {id: CAP, type: capacity, zones: townships, cap_field: cap, points: sources,"
+                " load_field: load, attr: added, outcome: CONDITIONAL}\n");
+    REQUIRE(0.1 + 0.2 > 0.3); // the noise this is about
+    CHECK(findings_of(fx.screen("POINT(500 500)", "C3360", {{"added", "0"}}), "CAP").empty());
+    // 0.1 + 0.2 existing, then 0.1 added vs a cap of 0.4 would be the same story:
+    // over by a millionth of a tonne is over.
+    auto over = findings_of(fx.screen("POINT(500 500)", "C3360", {{"added", "0.000001"}}), "CAP");
+    REQUIRE(over.size() == 1);
+    CHECK(over[0].value == Approx(0.300001));
+    CHECK(over[0].threshold == Approx(0.3));
+}

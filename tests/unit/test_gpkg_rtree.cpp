@@ -38,7 +38,7 @@ std::vector<redline::gpkg::Envelope> make_gpkg(const std::string& path, const st
     opts.SetNameValue("SPATIAL_INDEX", "NO");
     OGRLayer* layer = ds->CreateLayer("t", nullptr, wkbUnknown, opts.List());
     REQUIRE(layer);
-    std::vector<redline::gpkg::Envelope> out;
+    redline::gpkg::SpatialIndex out;
     REQUIRE(ds->StartTransaction(FALSE) == OGRERR_NONE);
     for (const auto& w : wkts) {
         redline::gdal::FeaturePtr f(OGRFeature::CreateFeature(layer->GetLayerDefn()));
@@ -49,11 +49,14 @@ std::vector<redline::gpkg::Envelope> make_gpkg(const std::string& path, const st
         if (!g->IsEmpty()) {
             OGREnvelope e;
             g->getEnvelope(&e);
-            out.push_back({f->GetFID(), e.MinX, e.MinY, e.MaxX, e.MaxY});
+            out.add(f->GetFID(), e.MinX, e.MinY, e.MaxX, e.MaxY);
+            // Rounded outwards: the single-precision box holds the double one.
+            const auto& b = out.envelopes.back();
+            CHECK((b.min_x <= e.MinX && b.max_x >= e.MaxX && b.min_y <= e.MinY && b.max_y >= e.MaxY));
         }
     }
     REQUIRE(ds->CommitTransaction() == OGRERR_NONE);
-    return out;
+    return out.envelopes;
 }
 
 std::string rtreecheck(const std::string& path)
@@ -199,7 +202,9 @@ TEST_CASE("gpkg_rtree: empty geometries, touching windows, later edits keep the 
         OGRGeometryFactory::createFromWkt("POINT (100 100)", nullptr, &g);
         f->SetGeometryDirectly(g);
         REQUIRE(layer->CreateFeature(f.get()) == OGRERR_NONE);
-        envelopes.push_back({f->GetFID(), 100, 100, 100, 100});
+        redline::gpkg::SpatialIndex added;
+        added.add(f->GetFID(), 100, 100, 100, 100);
+        envelopes.push_back(added.envelopes.front());
         REQUIRE(layer->DeleteFeature(1) == OGRERR_NONE); // the point at (10, 10)
         envelopes.erase(envelopes.begin());
     }

@@ -232,3 +232,55 @@ TEST_CASE("overlap makes an empty or unparsable site an ERROR with no findings",
         CHECK(r.findings.empty());
     }
 }
+
+// The per-site memo (spatial.hpp, OverlapMemo) must be invisible: the same
+// answers, pieces and flags however often and in whatever order the checks
+// ask, and never an answer for another feature or other tolerances.
+TEST_CASE("overlap: the per-site memo answers exactly what a fresh measurement does", "[overlap]")
+{
+    Fixture fx;
+    write_zones(fx);
+    const Layer& zones = *fx.engine().layers().find("zones");
+    Workspace ws(fx.engine().layers());
+    geos::Context& ctx = ws.ctx();
+    const Tolerances tight{0.01, 0.01}, loose{1e6, 1e6};
+    for (const std::string wkt :
+         {"POINT (50 50)", "POINT (100 50)", "POLYGON ((90 10,150 10,150 20,90 20,90 10))",
+          "POLYGON ((10 10,20 10,20 20,10 20,10 10))", "LINESTRING (4020 50,4120 50)",
+          "POLYGON ((4040 10,4080 10,4080 20,4040 20,4040 10))"}) {
+        DYNAMIC_SECTION(wkt)
+        {
+            geos::GeomPtr g = geos::from_wkt(ctx, wkt);
+            const std::vector<unsigned char> wkb = geos::to_wkb(ctx, g.get());
+            Site site;
+            site.geometry = g.get();
+            site.dimension = geos::dimension(ctx, g.get());
+            site.size = site.dimension == 2 ? geos::area(ctx, g.get())
+                                            : site.dimension == 1 ? geos::length(ctx, g.get()) : 0;
+            site.bounds = geos::bounds(ctx, g.get());
+            site.wkb = &wkb;
+            OverlapMemo memo;
+            Site memoised = site;
+            memoised.memo = &memo;
+            for (int round = 0; round < 2; ++round)
+                for (std::size_t i = 0; i < zones.size(); ++i)
+                    for (const Tolerances& tol : {tight, loose}) {
+                        Overlap fresh = overlap(ws, site, zones, i, tol);
+                        Overlap kept = overlap(ws, memoised, zones, i, tol);
+                        CHECK(kept.hit == fresh.hit);
+                        CHECK(kept.dim == fresh.dim);
+                        CHECK(kept.whole_site == fresh.whole_site);
+                        CHECK((std::isnan(kept.amount) ? std::isnan(fresh.amount)
+                                                       : kept.amount == fresh.amount));
+                        REQUIRE(bool(kept.piece) == bool(fresh.piece));
+                        if (fresh.piece) {
+                            CHECK(geos::to_wkb(ctx, kept.piece.get()) ==
+                                  geos::to_wkb(ctx, fresh.piece.get()));
+                            // Evidence that is the whole site is the site's own WKB.
+                            CHECK(evidence_wkb(ws, memoised, kept.piece.get(), kept.whole_site) ==
+                                  geos::to_wkb(ctx, fresh.piece.get()));
+                        }
+                    }
+        }
+    }
+}
