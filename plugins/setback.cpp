@@ -97,10 +97,9 @@ private:
         for (std::uint32_t i : layer.query(site.bounds, t)) {
             if (!m_subset.contains(i))
                 continue;
-            Distance d = distance(ws, site, layer, i, false);
+            Distance d = distance(ws, site, layer, i, t);
             if (!(d.metres < t))
                 continue;
-            d = distance(ws, site, layer, i, true);
             const LayerFeature& lf = layer.feature(i);
             Finding f = make_finding();
             f.layer = layer.name();

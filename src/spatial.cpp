@@ -184,14 +184,14 @@ Outside outside(Workspace& ws, const Site& site, const LayerSubset& subset, cons
 }
 
 Distance distance(Workspace& ws, const Site& site, const Layer& layer, std::size_t i,
-                  bool want_line)
+                  double line_below)
 {
     geos::Context& ctx = ws.ctx();
     Distance d;
     const GEOSPreparedGeometry* prep = ws.prepared(layer, i);
     if (GEOSPreparedDistance_r(ctx.handle(), prep, site.geometry, &d.metres) != 1)
         throw LibraryError("GEOS prepared distance failed: " + ctx.last_error());
-    if (!want_line)
+    if (!(d.metres < line_below))
         return d;
     GEOSCoordSequence* seq = GEOSPreparedNearestPoints_r(ctx.handle(), prep, site.geometry);
     if (!seq)

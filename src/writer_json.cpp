@@ -34,8 +34,6 @@ void geometry_or_null(JsonText& j, const std::vector<unsigned char>& wkb,
     j.geometry(*g);
 }
 
-} // namespace
-
 void render_site_json(JsonText& j, const SiteResult& r, const Application& app,
                       OGRCoordinateTransformation* to_input)
 {
@@ -105,6 +103,8 @@ void render_site_json(JsonText& j, const SiteResult& r, const Application& app,
     geometry_or_null(j.key("geometry"), r.input_geometry, nullptr);
     j.end_object();
 }
+
+} // namespace
 
 std::string site_json(const SiteResult& r, const Application& app,
                       OGRCoordinateTransformation* to_input, int indent)

@@ -80,7 +80,9 @@ struct Distance {
     double metres = 0;
     std::vector<unsigned char> line; ///< LINESTRING site->feature, or POINT when 0
 };
+/// The shortest line is computed only when the distance is below `line_below`
+/// (a setback draws it for the features too close, and only for them).
 Distance distance(Workspace& ws, const Site& site, const Layer& layer, std::size_t i,
-                  bool want_line);
+                  double line_below = INFINITY);
 
 } // namespace redline

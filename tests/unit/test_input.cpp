@@ -11,6 +11,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include <ogrsf_frmts.h>
 
 #include <iconv.h>
@@ -138,6 +140,19 @@ TEST_CASE("a reader that fails after transcoding leaves no temporary copy behind
     // Regression (found by the messy-input test after fuzzing): the copy
     // leaked when the constructor threw, e.g. for a missing column.
     test::Fixture fx;
+    // A temp dir of this test's own: tests running in parallel (ctest -j)
+    // make and remove their transcoded copies in the shared one.
+    const std::string own_tmp = fx.path("tmp");
+    fs::create_directories(own_tmp);
+    const char* old_tmpdir = std::getenv("TMPDIR");
+    const std::string saved = old_tmpdir ? old_tmpdir : "";
+    ::setenv("TMPDIR", own_tmp.c_str(), 1);
+    struct Restore {
+        const char* had;
+        std::string value;
+        ~Restore() { had ? ::setenv("TMPDIR", value.c_str(), 1) : ::unsetenv("TMPDIR"); }
+    } restore{old_tmpdir, saved};
+    REQUIRE(fs::temp_directory_path() == fs::path(own_tmp));
     auto count = [] {
         std::size_t n = 0;
         for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))
