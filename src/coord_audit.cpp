@@ -12,7 +12,8 @@
 namespace redline {
 
 CoordinateAudit::CoordinateAudit(const Engine& engine, coords::Datum given, std::size_t max_samples)
-    : m_engine(engine), m_given(given), m_max(max_samples)
+    : m_engine(engine), m_given(given), m_max(max_samples),
+      m_transforms(engine.layers().working_srs())
 {
     const Rulebook& rb = engine.rulebook();
     for (const std::string& name : {rb.coverage, rb.unit_layer, rb.township_layer}) {
@@ -29,25 +30,13 @@ CoordinateAudit::CoordinateAudit(const Engine& engine, coords::Datum given, std:
 
 CoordinateAudit::~CoordinateAudit() = default;
 
-OGRCoordinateTransformation* CoordinateAudit::transform(const OGRSpatialReference& from)
-{
-    auto it = m_transforms.find(&from);
-    if (it == m_transforms.end()) {
-        gdal::TransformPtr ct;
-        if (!from.IsSame(&m_engine.layers().working_srs()))
-            ct = gdal::make_transform(from, m_engine.layers().working_srs());
-        it = m_transforms.emplace(&from, std::move(ct)).first;
-    }
-    return it->second.get();
-}
-
 bool CoordinateAudit::inside(const OGRSpatialReference& from, coords::LonLat p)
 {
     if (!std::isfinite(p.lon) || !std::isfinite(p.lat) || std::fabs(p.lat) > 90 ||
         std::fabs(p.lon) > 180)
         return false;
     double x = p.lon, y = p.lat;
-    if (OGRCoordinateTransformation* ct = transform(from)) {
+    if (OGRCoordinateTransformation* ct = m_transforms.from(from)) {
         gdal::ErrorCapture quiet;
         if (!ct->Transform(1, &x, &y) || !std::isfinite(x) || !std::isfinite(y))
             return false;

@@ -85,19 +85,9 @@ Engine::Engine(const std::string& rulebook_path, Options options)
 
 Engine::~Engine() = default;
 
-Engine::Worker::Worker(const Engine& engine) : m_engine(engine), m_ws(engine.layers()) {}
-
-OGRCoordinateTransformation* Engine::Worker::transform_from(const OGRSpatialReference* srs)
+Engine::Worker::Worker(const Engine& engine)
+    : m_engine(engine), m_ws(engine.layers()), m_transforms(engine.layers().working_srs())
 {
-    const OGRSpatialReference& from = srs ? *srs : m_engine.m_input_srs;
-    auto it = m_transforms.find(&from);
-    if (it == m_transforms.end()) {
-        gdal::TransformPtr ct;
-        if (!from.IsSame(&m_engine.layers().working_srs()))
-            ct = gdal::make_transform(from, m_engine.layers().working_srs());
-        it = m_transforms.emplace(&from, std::move(ct)).first;
-    }
-    return it->second.get();
 }
 
 namespace {
@@ -245,7 +235,7 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
         if (g->exportToWkb(wkbNDR, r.input_geometry.data(), wkbVariantIso) != OGRERR_NONE)
             r.input_geometry.clear();
     }
-    if (OGRCoordinateTransformation* ct = transform_from(app.srs.get())) {
+    if (OGRCoordinateTransformation* ct = m_transforms.from(app.srs ? *app.srs : m_engine.m_input_srs)) {
         gdal::ErrorCapture capture;
         if (g->transform(ct) != OGRERR_NONE)
             throw RecordError(tr(lang, "无法转换到工作坐标系 ", "cannot transform to the working CRS ") +

@@ -91,6 +91,14 @@ TransformPtr make_transform(const OGRSpatialReference& from, const OGRSpatialRef
     return ct;
 }
 
+OGRCoordinateTransformation* TransformsTo::from(const OGRSpatialReference& from)
+{
+    auto it = m_cache.find(&from);
+    if (it == m_cache.end())
+        it = m_cache.emplace(&from, from.IsSame(&m_to) ? nullptr : make_transform(from, m_to)).first;
+    return it->second.get();
+}
+
 DatasetPtr open_vector(const std::string& source, const std::string& what,
                        const std::vector<std::string>& open_options)
 {

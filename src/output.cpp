@@ -56,13 +56,7 @@ OutputSet::OutputSet(const Engine& engine, OutputOptions options)
         if (!m_options.report.empty())
             m_report = std::make_unique<ReportWriter>(engine, temporary_name(m_options.report));
     } catch (...) {
-        m_gdal.reset();
-        m_json.reset();
-        m_csv.reset();
-        m_report.reset();
-        for (const auto& p : {m_options.path, m_options.json, m_options.csv, m_options.report})
-            if (!p.empty())
-                remove_quietly(temporary_name(p));
+        abandon();
         throw;
     }
 }
@@ -70,15 +64,19 @@ OutputSet::OutputSet(const Engine& engine, OutputOptions options)
 OutputSet::~OutputSet()
 {
     // Unfinished (an exception is unwinding): leave nothing half-written.
-    if (m_gdal || m_json || m_csv || m_report) {
-        m_gdal.reset();
-        m_json.reset();
-        m_csv.reset();
-        m_report.reset();
-        for (const auto& p : {m_options.path, m_options.json, m_options.csv, m_options.report})
-            if (!p.empty())
-                remove_quietly(temporary_name(p));
-    }
+    if (m_gdal || m_json || m_csv || m_report)
+        abandon();
+}
+
+void OutputSet::abandon() noexcept
+{
+    m_gdal.reset();
+    m_json.reset();
+    m_csv.reset();
+    m_report.reset();
+    for (const auto& p : {m_options.path, m_options.json, m_options.csv, m_options.report})
+        if (!p.empty())
+            remove_quietly(temporary_name(p));
 }
 
 void OutputSet::write_json(const SiteResult& r, const Application& app)

@@ -180,11 +180,7 @@ void GdalResultWriter::write(const SiteResult& r, const Application& app)
     f->SetField(m_sf.message, r.message.c_str());
     if (!r.geometry.empty()) {
         gdal::GeometryPtr g = wkb_to_ogr(r.geometry);
-        if (auto k = styles::kind_of(g->getGeometryType())) {
-            m_site_kinds.insert(*k);
-            if (!m_site_first)
-                m_site_first = k;
-        }
+        m_site_kinds.add(g->getGeometryType());
         OGREnvelope e;
         g->getEnvelope(&e);
         m_extent.Merge(e);
@@ -216,11 +212,7 @@ void GdalResultWriter::write_findings(const SiteResult& r)
         f->SetField(m_ff.detail, fd.detail.c_str());
         if (!fd.evidence.empty()) {
             gdal::GeometryPtr g = wkb_to_ogr(fd.evidence);
-            if (auto k = styles::kind_of(g->getGeometryType())) {
-                m_finding_kinds.insert(*k);
-                if (!m_finding_first)
-                    m_finding_first = k;
-            }
+            m_finding_kinds.add(g->getGeometryType());
             f->SetGeometryDirectly(g.release());
         }
         create(*m_findings, *f, &m_findings_index);
@@ -331,20 +323,20 @@ void GdalResultWriter::write_qgis_extras()
     const std::string findings_geom = m_findings->GetGeometryColumn();
     // The mixed tables: styled for the kind QGIS gives them (their first
     // geometry's); the views carry one kind each and always fit their style.
-    if (m_site_first)
+    if (m_site_kinds.first)
         rows.push_back({"sites", sites_geom, "redline verdict",
                         "sites by verdict (the first geometry's kind; see the sites_* views)",
-                        styles::sites_qml(*m_site_first)});
-    if (m_finding_first)
+                        styles::sites_qml(*m_site_kinds.first)});
+    if (m_finding_kinds.first)
         rows.push_back({"findings", findings_geom, "redline outcome",
                         "findings by outcome, the evidence drawn (see the findings_* views)",
-                        styles::findings_qml(*m_finding_first)});
-    for (styles::Kind k : m_site_kinds) {
+                        styles::findings_qml(*m_finding_kinds.first)});
+    for (styles::Kind k : m_site_kinds.all) {
         const std::string view = styles::write_kind_view(*m_ds, *m_sites, k);
         rows.push_back({view, sites_geom, "redline verdict", "sites by verdict",
                         styles::sites_qml(k)});
     }
-    for (styles::Kind k : m_finding_kinds) {
+    for (styles::Kind k : m_finding_kinds.all) {
         const std::string view = styles::write_kind_view(*m_ds, *m_findings, k);
         rows.push_back({view, findings_geom, "redline outcome", "findings by outcome",
                         styles::findings_qml(k)});

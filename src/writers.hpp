@@ -43,8 +43,18 @@ private:
     bool m_in_transaction = false;
     // What the QGIS styles need to know: the geometry kinds written (the first
     // one is the kind QGIS gives a mixed layer) and the sites' extent.
-    std::set<styles::Kind> m_site_kinds, m_finding_kinds;
-    std::optional<styles::Kind> m_site_first, m_finding_first;
+    struct KindsSeen {
+        std::set<styles::Kind> all;
+        std::optional<styles::Kind> first;
+        void add(OGRwkbGeometryType type)
+        {
+            if (auto k = styles::kind_of(type)) {
+                all.insert(*k);
+                if (!first)
+                    first = k;
+            }
+        }
+    } m_site_kinds, m_finding_kinds;
     OGREnvelope m_extent;
     std::vector<std::string> m_load_pct_fields;
 };

@@ -60,13 +60,12 @@ public:
 
 private:
     bool inside(const OGRSpatialReference& from, coords::LonLat p);
-    OGRCoordinateTransformation* transform(const OGRSpatialReference& from);
     const Engine& m_engine;
     coords::Datum m_given;
     std::size_t m_max;
     const Layer* m_coverage = nullptr;
     std::unique_ptr<Workspace> m_ws;
-    std::map<const OGRSpatialReference*, gdal::TransformPtr> m_transforms;
+    gdal::TransformsTo m_transforms; ///< to the working CRS
     Stats m_stats;
     std::vector<std::string> m_swap_examples;
 };

@@ -47,12 +47,11 @@ public:
         SiteResult screen(const Application& app);
 
     private:
-        OGRCoordinateTransformation* transform_from(const OGRSpatialReference* srs);
         void screen_site(const Application& app, SiteResult& r);
         const Engine& m_engine;
         Workspace m_ws;
         OverlapMemo m_memo;
-        std::map<const OGRSpatialReference*, gdal::TransformPtr> m_transforms;
+        gdal::TransformsTo m_transforms; ///< to the working CRS
     };
 
 private:

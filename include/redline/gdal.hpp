@@ -5,6 +5,7 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,6 +70,19 @@ std::string srs_label(const OGRSpatialReference& srs);
 /// A transformation between two SRS (traditional axis order on both);
 /// throws when PROJ cannot build one.
 TransformPtr make_transform(const OGRSpatialReference& from, const OGRSpatialReference& to);
+
+/// Transformations to one SRS, made once per source SRS (keyed by its
+/// address: the SRS objects must outlive the cache). Not thread-safe.
+class TransformsTo {
+public:
+    explicit TransformsTo(const OGRSpatialReference& to) : m_to(to) {}
+    /// Null when `from` is the target SRS (nothing to do).
+    OGRCoordinateTransformation* from(const OGRSpatialReference& from);
+
+private:
+    const OGRSpatialReference& m_to;
+    std::map<const OGRSpatialReference*, TransformPtr> m_cache;
+};
 
 /// Opens a vector dataset read-only; throws LayerError naming `what`.
 DatasetPtr open_vector(const std::string& source, const std::string& what,

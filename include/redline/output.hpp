@@ -79,6 +79,8 @@ public:
     std::vector<std::string> paths() const;
 
 private:
+    /// Closes every writer and removes the temporary files.
+    void abandon() noexcept;
     const Engine& m_engine;
     OutputOptions m_options;
     std::unique_ptr<GdalResultWriter> m_gdal;
