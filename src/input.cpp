@@ -6,7 +6,10 @@
 #include "redline/text.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <limits>
 #include <filesystem>
 #include <unistd.h>
 
@@ -287,6 +290,69 @@ bool ApplicationReader::next(Application& out)
         }
     }
     return true;
+}
+
+} // namespace redline
+
+namespace redline {
+
+namespace {
+
+/// X of the first point of an ISO or extended (EWKB-style flags) WKB
+/// geometry starting at `p`; NaN when the bytes end first.
+double first_x(const unsigned char* p, const unsigned char* end, int depth = 0)
+{
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    if (depth > 8 || end - p < 5)
+        return nan;
+    const bool little = p[0] == 1;
+    auto u32 = [little](const unsigned char* q) {
+        std::uint32_t v = 0;
+        for (int i = 0; i < 4; ++i)
+            v |= static_cast<std::uint32_t>(q[little ? i : 3 - i]) << (8 * i);
+        return v;
+    };
+    auto f64 = [little](const unsigned char* q) {
+        unsigned char b[8];
+        for (int i = 0; i < 8; ++i)
+            b[i] = q[little ? i : 7 - i];
+        double d;
+        std::memcpy(&d, b, 8);
+        return d;
+    };
+    const std::uint32_t type = u32(p + 1) & 0x0fffffffu; // drop EWKB flags
+    p += 5;
+    switch (type % 1000) {
+    case 1: // point
+        return end - p >= 8 ? f64(p) : nan;
+    case 2: // linestring: count, points
+        return end - p >= 12 && u32(p) > 0 ? f64(p + 4) : nan;
+    case 3: // polygon: rings, points of the first ring
+        return end - p >= 16 && u32(p) > 0 && u32(p + 4) > 0 ? f64(p + 8) : nan;
+    case 4: case 5: case 6: case 7: // multi*, collection: count, parts
+        return end - p >= 4 && u32(p) > 0 ? first_x(p + 4, end, depth + 1) : nan;
+    default:
+        return nan;
+    }
+}
+
+} // namespace
+
+double position_hint(const Application& app)
+{
+    if (app.has_wkb)
+        return first_x(app.wkb.data(), app.wkb.data() + app.wkb.size());
+    // "lon,lat", WKT or a GeoJSON geometry: the first number after the first
+    // bracket, or at the start.
+    const std::string& t = app.geometry_text;
+    std::size_t at = t.find_first_of("([");
+    if (t.find("coordinates") != std::string::npos)
+        at = t.find('[', t.find("coordinates"));
+    at = at == std::string::npos ? 0 : at + 1;
+    at = t.find_first_of("+-.0123456789", at);
+    if (at == std::string::npos)
+        return std::numeric_limits<double>::quiet_NaN();
+    return std::strtod(t.c_str() + at, nullptr);
 }
 
 } // namespace redline

@@ -32,4 +32,10 @@ struct Application {
     coords::Datum datum = coords::Datum::Wgs84;
 };
 
+/// The first coordinate of the application's geometry as given (input CRS,
+/// no parsing beyond what is needed to find it); NaN when there is none.
+/// Only a hint for scheduling -- which lane screens which site -- never used
+/// for a result.
+double position_hint(const Application& app);
+
 } // namespace redline

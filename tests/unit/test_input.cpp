@@ -6,11 +6,13 @@
 #include "redline/encoding.hpp"
 #include "redline/error.hpp"
 #include "redline/geometry_text.hpp"
+#include "redline/convert.hpp"
 #include "redline/input.hpp"
 #include "redline/layer_audit.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdlib>
 
 #include <ogrsf_frmts.h>
@@ -356,4 +358,47 @@ TEST_CASE("mistyped rulebook values are errors naming file, line and key", "[rul
             FAIL(std::string("LayerError: ") + e.what());
         }
     }
+}
+
+TEST_CASE("the position hint is the first x of any geometry form, NaN without one", "[input]")
+{
+    auto from_wkt = [](const char* wkt) {
+        OGRGeometry* g = nullptr;
+        REQUIRE(OGRGeometryFactory::createFromWkt(wkt, nullptr, &g) == OGRERR_NONE);
+        Application a;
+        a.has_wkb = true;
+        a.wkb = ogr_to_wkb(*g);
+        OGRGeometryFactory::destroyGeometry(g);
+        return position_hint(a);
+    };
+    CHECK(from_wkt("POINT (120.5 30)") == 120.5);
+    CHECK(from_wkt("POINT Z (120.5 30 7)") == 120.5);
+    CHECK(from_wkt("LINESTRING (119 30, 121 31)") == 119);
+    CHECK(from_wkt("POLYGON ((118.25 30, 119 30, 119 31, 118.25 30))") == 118.25);
+    CHECK(from_wkt("MULTIPOLYGON (((117 30, 119 30, 119 31, 117 30)), ((1 1, 2 1, 2 2, 1 1)))") == 117);
+    CHECK(from_wkt("GEOMETRYCOLLECTION (MULTIPOINT ((116 1)), POINT (2 2))") == 116);
+    CHECK(std::isnan(from_wkt("POLYGON EMPTY")));
+    CHECK(std::isnan(from_wkt("MULTIPOINT EMPTY")));
+
+    // Big-endian WKB, as another writer may give it.
+    Application be;
+    be.has_wkb = true;
+    be.wkb = {0, 0, 0, 0, 1, 0x40, 0x5e, 0, 0, 0, 0, 0, 0, 0x40, 0x3e, 0, 0, 0, 0, 0, 0};
+    CHECK(position_hint(be) == 120.0);
+    be.wkb.resize(9); // cut short
+    CHECK(std::isnan(position_hint(be)));
+    be.wkb.clear();
+    CHECK(std::isnan(position_hint(be)));
+
+    auto from_text = [](const char* text) {
+        Application a;
+        a.geometry_text = text;
+        return position_hint(a);
+    };
+    CHECK(from_text("120.25,30.5") == 120.25);
+    CHECK(from_text("POINT(-71.5 42)") == -71.5);
+    CHECK(from_text("MULTIPOLYGON (((117 30, 119 30, 119 31, 117 30)))") == 117);
+    CHECK(from_text(R"({"type": "Point", "coordinates": [121.75, 29]})") == 121.75);
+    CHECK(std::isnan(from_text("")));
+    CHECK(std::isnan(from_text("POINT EMPTY")));
 }
