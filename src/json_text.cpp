@@ -43,11 +43,19 @@ void append_quoted(std::string& out, std::string_view s)
     out += '"';
     std::size_t i = 0;
     while (i < s.size()) {
-        // Copy the longest run that needs no escaping in one go.
+        // Copy the longest run that needs no escaping -- ASCII and valid
+        // UTF-8 sequences alike (most text here is Chinese) -- in one go.
         std::size_t j = i;
         while (j < s.size()) {
             const unsigned char c = static_cast<unsigned char>(s[j]);
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+            if (c >= 0x80) {
+                const std::size_t n = utf8_length(s, j);
+                if (n == 0)
+                    break;
+                j += n;
+                continue;
+            }
+            if (c < 0x20 || c == '"' || c == '\\')
                 break;
             ++j;
         }
@@ -56,17 +64,7 @@ void append_quoted(std::string& out, std::string_view s)
         if (i == s.size())
             break;
         const unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            const std::size_t n = utf8_length(s, i);
-            if (n == 0) {
-                out += "\xEF\xBF\xBD"; // U+FFFD for a byte that is not UTF-8
-                ++i;
-            } else {
-                out.append(s.data() + i, n);
-                i += n;
-            }
-            continue;
-        }
+        ++i;
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -76,11 +74,14 @@ void append_quoted(std::string& out, std::string_view s)
         case '\r': out += "\\r"; break;
         case '\t': out += "\\t"; break;
         default:
-            out += "\\u00";
-            out += hex[c >> 4];
-            out += hex[c & 15];
+            if (c >= 0x80) {
+                out += "\xEF\xBF\xBD"; // U+FFFD for a byte that is not UTF-8
+            } else {
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 15];
+            }
         }
-        ++i;
     }
     out += '"';
 }
