@@ -9,6 +9,8 @@
 #include <ogr_api.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <cmath>
 
 namespace redline {
@@ -91,6 +93,25 @@ Engine::Worker::Worker(const Engine& engine)
 }
 
 namespace {
+
+/// ISO/OGC WKB of a 2D point, little-endian.
+std::vector<unsigned char> point_wkb(double x, double y)
+{
+    static_assert(sizeof(double) == 8);
+    std::vector<unsigned char> out(21);
+    out[0] = 1;   // NDR
+    out[1] = 1;   // type 1 = Point, as a little-endian uint32
+    auto put = [&out](std::size_t at, double d) {
+        unsigned char b[8];
+        std::memcpy(b, &d, 8);
+        for (int i = 0; i < 8; ++i)
+            out[at + static_cast<std::size_t>(i)] =
+                std::endian::native == std::endian::little ? b[i] : b[7 - i];
+    };
+    put(5, x);
+    put(13, y);
+    return out;
+}
 
 /// Finds the first non-finite coordinate of a geometry.
 class FiniteCheck final : public OGRDefaultConstGeometryVisitor {
@@ -248,15 +269,28 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
     }
 
     geos::Context& ctx = m_ws.ctx();
-    geos::GeomPtr geom = ogr_to_geos(ctx, *g);
-    int dim = geos::dimension(ctx, geom.get());
-    if (!geos::predicate(ctx, GEOSisValid_r(ctx.handle(), geom.get()), "isValid")) {
-        geos::GeomPtr fixed = geos::own(ctx, GEOSMakeValid_r(ctx.handle(), geom.get()), "make-valid");
-        geom = geos::keep_dimension(ctx, fixed.get(), dim);
-        if (geos::is_empty(ctx, geom.get()))
-            throw RecordError(tr(lang, "几何无效且无法修复", "the geometry is invalid and cannot be repaired"));
+    geos::GeomPtr geom;
+    int dim = 0;
+    if (g->getGeometryType() == wkbPoint) {
+        // Most applications are 2D points: no WKB round trips, and a finite
+        // point is valid. Same bytes as GEOS's NDR writer.
+        const OGRPoint* p = g->toPoint();
+        geom = geos::own(ctx, GEOSGeom_createPointFromXY_r(ctx.handle(), p->getX(), p->getY()),
+                         "point");
+        r.geometry = point_wkb(p->getX(), p->getY());
+    } else {
+        geom = ogr_to_geos(ctx, *g);
+        dim = geos::dimension(ctx, geom.get());
+        if (!geos::predicate(ctx, GEOSisValid_r(ctx.handle(), geom.get()), "isValid")) {
+            geos::GeomPtr fixed =
+                geos::own(ctx, GEOSMakeValid_r(ctx.handle(), geom.get()), "make-valid");
+            geom = geos::keep_dimension(ctx, fixed.get(), dim);
+            if (geos::is_empty(ctx, geom.get()))
+                throw RecordError(tr(lang, "几何无效且无法修复",
+                                     "the geometry is invalid and cannot be repaired"));
+        }
+        r.geometry = geos::to_wkb(ctx, geom.get());
     }
-    r.geometry = geos::to_wkb(ctx, geom.get());
 
     Site site;
     site.id = app.site_id;
