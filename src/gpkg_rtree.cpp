@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
+#include <future>
 #include <memory>
 
 namespace redline::gpkg {
@@ -163,55 +165,107 @@ void put_f32(unsigned char* p, float f)
         p[i] = static_cast<unsigned char>(u);
 }
 
-void write_index(sqlite3* db, SpatialIndex& index)
+std::string rtree_name(const SpatialIndex& index)
 {
-    const std::string rtree = "rtree_" + index.table + "_" + index.column;
-    const std::string t = ident(index.table), c = ident(index.column);
-    exec(db, "CREATE VIRTUAL TABLE " + ident(rtree) + " USING rtree(id, minx, maxx, miny, maxy)");
+    return "rtree_" + index.table + "_" + index.column;
+}
 
-    // The node size SQLite chose for this database (from its page size); the
-    // root node it created tells it.
-    std::size_t node_size = 0;
-    {
-        StmtPtr s = prepare(db, "SELECT length(data) FROM " + ident(rtree + "_node") + " WHERE nodeno = 1");
-        if (sqlite3_step(s.get()) == SQLITE_ROW)
-            node_size = static_cast<std::size_t>(sqlite3_column_int(s.get(), 0));
+/// The R*Tree's node size for this database (from its page size): the
+/// empty root node SQLite wrote when the table was created tells it.
+std::size_t node_size_of(sqlite3* db, const std::string& rtree)
+{
+    StmtPtr s = prepare(db, "SELECT length(data) FROM " + ident(rtree + "_node") + " WHERE nodeno = 1");
+    const std::size_t size =
+        sqlite3_step(s.get()) == SQLITE_ROW ? static_cast<std::size_t>(sqlite3_column_int(s.get(), 0)) : 0;
+    if (size <= 4 || (size - 4) / 24 < 4)
+        throw OutputError("spatial index: unexpected R*Tree node size " + std::to_string(size));
+    return size;
+}
+
+/// A packed tree, ready to be written: levels[0] are the leaves, the last
+/// level is the root; cell ids above the leaves are node numbers.
+struct PackedTree {
+    std::vector<std::vector<Node>> levels;
+    std::vector<std::pair<std::int64_t, std::int64_t>> rowids; ///< (fid, leaf), by fid
+};
+
+PackedTree pack_tree(const std::vector<Envelope>& envelopes, std::size_t fanout)
+{
+    PackedTree t;
+    if (envelopes.empty())
+        return t;
+    // Leaves, then each level above them, until one node is left: the root.
+    std::vector<Cell> cells;
+    cells.reserve(envelopes.size());
+    for (const Envelope& e : envelopes)
+        cells.push_back(Cell{e.fid, Box{e.min_x, e.max_x, e.min_y, e.max_y}});
+    t.levels.push_back(pack(cells, fanout));
+    while (t.levels.back().size() > 1) {
+        std::vector<Cell> up;
+        up.reserve(t.levels.back().size());
+        for (std::size_t i = 0; i < t.levels.back().size(); ++i)
+            up.push_back(Cell{static_cast<std::int64_t>(i), t.levels.back()[i].box()});
+        t.levels.push_back(pack(up, fanout));
     }
-    const std::size_t cell_size = 8 + 4 * 4;
-    const std::size_t fanout = node_size > 4 ? (node_size - 4) / cell_size : 0;
-    if (fanout < 4)
-        throw OutputError("spatial index: unexpected R*Tree node size " + std::to_string(node_size));
+    // Number the nodes from the root down; a parent's cells then point at
+    // their children's numbers (cell ids above the leaves are indexes into
+    // the level below until now).
+    std::int64_t next = 1;
+    for (auto level = t.levels.rbegin(); level != t.levels.rend(); ++level)
+        for (Node& n : *level)
+            n.number = next++;
+    for (std::size_t l = t.levels.size() - 1; l > 0; --l)
+        for (Node& n : t.levels[l])
+            for (Cell& cell : n.cells)
+                cell.id = t.levels[l - 1][static_cast<std::size_t>(cell.id)].number;
+    // rowid -> leaf, in rowid order (cheap B-tree appends).
+    t.rowids.reserve(envelopes.size());
+    for (const Node& n : t.levels.front())
+        for (const Cell& cell : n.cells)
+            t.rowids.emplace_back(cell.id, n.number);
+    std::sort(t.rowids.begin(), t.rowids.end());
+    return t;
+}
 
-    if (!index.envelopes.empty()) {
-        // Leaves, then each level above them, until one node is left: the root.
-        std::vector<Cell> cells;
-        cells.reserve(index.envelopes.size());
-        for (const Envelope& e : index.envelopes)
-            cells.push_back(Cell{e.fid, Box{e.min_x, e.max_x, e.min_y, e.max_y}});
-        std::vector<std::vector<Node>> levels; // [0] = leaves
-        levels.push_back(pack(cells, fanout));
-        while (levels.back().size() > 1) {
-            std::vector<Cell> up;
-            up.reserve(levels.back().size());
-            for (std::size_t i = 0; i < levels.back().size(); ++i)
-                up.push_back(Cell{static_cast<std::int64_t>(i), levels.back()[i].box()});
-            levels.push_back(pack(up, fanout));
+/// Inserts (a, b) integer pairs into `table`(`columns`), many rows a
+/// statement: one statement per row costs more than the row.
+void insert_pairs(sqlite3* db, const std::string& table, const std::string& columns,
+                  const std::vector<std::pair<std::int64_t, std::int64_t>>& rows)
+{
+    constexpr std::size_t per_statement = 500; // 1,000 parameters, well under SQLite's limit
+    auto sql = [&](std::size_t n) {
+        std::string q = "INSERT INTO " + ident(table) + "(" + columns + ") VALUES ";
+        for (std::size_t i = 0; i < n; ++i)
+            q += i ? ",(?,?)" : "(?,?)";
+        return q;
+    };
+    StmtPtr full;
+    for (std::size_t at = 0; at < rows.size(); at += per_statement) {
+        const std::size_t n = std::min(per_statement, rows.size() - at);
+        StmtPtr tail;
+        if (n == per_statement && !full)
+            full = prepare(db, sql(n));
+        if (n < per_statement)
+            tail = prepare(db, sql(n));
+        sqlite3_stmt* s = n == per_statement ? full.get() : tail.get();
+        for (std::size_t i = 0; i < n; ++i) {
+            sqlite3_bind_int64(s, static_cast<int>(2 * i + 1), rows[at + i].first);
+            sqlite3_bind_int64(s, static_cast<int>(2 * i + 2), rows[at + i].second);
         }
-        // Number the nodes from the root down; a parent's cells then point
-        // at their children's numbers (cell ids above the leaves are indexes
-        // into the level below until now).
-        std::int64_t next = 1;
-        for (auto level = levels.rbegin(); level != levels.rend(); ++level)
-            for (Node& n : *level)
-                n.number = next++;
-        for (std::size_t l = levels.size() - 1; l > 0; --l)
-            for (Node& n : levels[l])
-                for (Cell& cell : n.cells)
-                    cell.id = levels[l - 1][static_cast<std::size_t>(cell.id)].number;
+        step_done(db, s);
+    }
+}
 
+void write_index(sqlite3* db, const SpatialIndex& index, const PackedTree& tree, std::size_t node_size)
+{
+    const std::string rtree = rtree_name(index);
+    const std::string t = ident(index.table), c = ident(index.column);
+    const std::size_t cell_size = 8 + 4 * 4;
+
+    if (!tree.levels.empty()) {
+        const auto& levels = tree.levels;
         exec(db, "DELETE FROM " + ident(rtree + "_node"));
         StmtPtr node = prepare(db, "INSERT INTO " + ident(rtree + "_node") + "(nodeno, data) VALUES (?, ?)");
-        StmtPtr parent = prepare(db, "INSERT INTO " + ident(rtree + "_parent") + "(nodeno, parentnode) VALUES (?, ?)");
         std::vector<unsigned char> blob(node_size);
         for (const auto& level : levels)
             for (const Node& n : level) {
@@ -231,26 +285,13 @@ void write_index(sqlite3* db, SpatialIndex& index)
                 sqlite3_bind_blob(node.get(), 2, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
                 step_done(db, node.get());
             }
-        for (std::size_t l = 1; l < levels.size(); ++l) // every node but the root has a parent
+        std::vector<std::pair<std::int64_t, std::int64_t>> parents; // every node but the root
+        for (std::size_t l = 1; l < levels.size(); ++l)
             for (const Node& p : levels[l])
-                for (const Cell& cell : p.cells) {
-                    sqlite3_bind_int64(parent.get(), 1, cell.id);
-                    sqlite3_bind_int64(parent.get(), 2, p.number);
-                    step_done(db, parent.get());
-                }
-        // rowid -> leaf, in rowid order (cheap B-tree appends).
-        std::vector<std::pair<std::int64_t, std::int64_t>> rowids;
-        rowids.reserve(index.envelopes.size());
-        for (const Node& n : levels.front())
-            for (const Cell& cell : n.cells)
-                rowids.emplace_back(cell.id, n.number);
-        std::sort(rowids.begin(), rowids.end());
-        StmtPtr rowid = prepare(db, "INSERT INTO " + ident(rtree + "_rowid") + "(rowid, nodeno) VALUES (?, ?)");
-        for (const auto& [fid, leaf] : rowids) {
-            sqlite3_bind_int64(rowid.get(), 1, fid);
-            sqlite3_bind_int64(rowid.get(), 2, leaf);
-            step_done(db, rowid.get());
-        }
+                for (const Cell& cell : p.cells)
+                    parents.emplace_back(cell.id, p.number);
+        insert_pairs(db, rtree + "_parent", "nodeno, parentnode", parents);
+        insert_pairs(db, rtree + "_rowid", "rowid, nodeno", tree.rowids);
     }
 
     // What GDAL writes for a GeoPackage 1.2 RTree: the triggers that keep the
@@ -297,8 +338,20 @@ void write_spatial_indexes(const std::string& path, std::vector<SpatialIndex>& i
     exec(db.get(), "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, "
                    "extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, "
                    "CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))");
-    for (SpatialIndex& index : indexes)
-        write_index(db.get(), index);
+    // Every table first (each tells the node size), then the trees packed
+    // side by side while the first is written.
+    std::vector<std::size_t> node_sizes;
+    for (const SpatialIndex& index : indexes) {
+        const std::string rtree = rtree_name(index);
+        exec(db.get(), "CREATE VIRTUAL TABLE " + ident(rtree) + " USING rtree(id, minx, maxx, miny, maxy)");
+        node_sizes.push_back(node_size_of(db.get(), rtree));
+    }
+    std::vector<std::future<PackedTree>> trees;
+    for (std::size_t i = 0; i < indexes.size(); ++i)
+        trees.push_back(std::async(std::launch::async, pack_tree, std::cref(indexes[i].envelopes),
+                                   (node_sizes[i] - 4) / 24));
+    for (std::size_t i = 0; i < indexes.size(); ++i)
+        write_index(db.get(), indexes[i], trees[i].get(), node_sizes[i]);
     exec(db.get(), "COMMIT");
     if (sqlite3_close(db.release()) != SQLITE_OK)
         throw OutputError("spatial index: cannot close '" + path + "'");

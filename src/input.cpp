@@ -227,6 +227,8 @@ void ApplicationReader::open(const std::string& source, const InputOptions& opti
         srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
         m_srs = srs;
     }
+    if (auto n = count(); n && *n > 0)
+        m_seen_ids.reserve(static_cast<std::size_t>(std::min<long long>(*n, 1LL << 26)));
     m_layer->ResetReading();
 }
 

@@ -192,8 +192,11 @@ void GdalResultWriter::write(const SiteResult& r, const Application& app)
 
 void GdalResultWriter::write_findings(const SiteResult& r)
 {
+    if (!m_finding)
+        m_finding.reset(OGRFeature::CreateFeature(m_findings->GetLayerDefn()));
+    OGRFeature* f = m_finding.get();
     for (const Finding& fd : r.findings) {
-        gdal::FeaturePtr f(OGRFeature::CreateFeature(m_findings->GetLayerDefn()));
+        f->SetFID(OGRNullFID); // CreateFeature set the previous row's
         f->SetField(m_ff.site_id, r.site_id.c_str());
         f->SetField(m_ff.rule_id, fd.rule_id.c_str());
         f->SetField(m_ff.check_type, fd.check_type.c_str());
@@ -214,6 +217,8 @@ void GdalResultWriter::write_findings(const SiteResult& r)
             gdal::GeometryPtr g = wkb_to_ogr(fd.evidence);
             m_finding_kinds.add(g->getGeometryType());
             f->SetGeometryDirectly(g.release());
+        } else {
+            f->SetGeometryDirectly(nullptr);
         }
         create(*m_findings, *f, &m_findings_index);
     }
@@ -221,6 +226,7 @@ void GdalResultWriter::write_findings(const SiteResult& r)
 
 void GdalResultWriter::finish(const ZoneSummary& summary, const RunInfo& info)
 {
+    m_finding.reset(); // before the dataset closes
     const OGRSpatialReference* srs = &m_engine.layers().working_srs();
     if (summary.enabled()) {
         OGRLayer* zs = create_layer(*m_ds, "zone_summary", wkbMultiPolygon, srs);

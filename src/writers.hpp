@@ -30,6 +30,9 @@ private:
     OGRLayer* m_sites = nullptr;
     OGRLayer* m_findings = nullptr;
     gpkg::SpatialIndex m_sites_index, m_findings_index;
+    /// One findings feature, refilled for every finding (every field is set
+    /// each time): 2 findings a site make creating one per row count.
+    gdal::FeaturePtr m_finding;
     std::vector<int> m_input_field_index; ///< input field -> sites field index
     /// Field indexes of the result fields (SetField by name costs a search).
     struct SiteFields {

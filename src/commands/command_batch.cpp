@@ -314,6 +314,7 @@ public:
         }
         for (auto& sink : sinks)
             sink->finish();
+        lanes.clear(); // their GEOS copies of the layers: not needed to close the outputs
         if (int sig = interrupted()) {
             if (progress)
                 std::cout << "\n";
