@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace redline {
@@ -37,27 +38,56 @@ std::size_t utf8_length(std::string_view s, std::size_t i)
     return 0;
 }
 
+/// True when one of the 8 bytes of `w` needs a look: not ASCII, a control
+/// character, '"' or '\\' (the has-less-than / has-zero-byte bit tricks).
+bool needs_look(std::uint64_t w)
+{
+    constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    const std::uint64_t quote = w ^ (ones * '"');
+    const std::uint64_t backslash = w ^ (ones * '\\');
+    return ((w | ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+             ((backslash - ones) & ~backslash)) &
+            highs) != 0;
+}
+
 void append_quoted(std::string& out, std::string_view s)
 {
     static const char* hex = "0123456789abcdef";
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t size = s.size();
     out += '"';
     std::size_t i = 0;
-    while (i < s.size()) {
+    while (i < size) {
         // Copy the longest run that needs no escaping -- ASCII and valid
         // UTF-8 sequences alike (most text here is Chinese) -- in one go.
         std::size_t j = i;
-        while (j < s.size()) {
-            const unsigned char c = static_cast<unsigned char>(s[j]);
-            if (c >= 0x80) {
-                const std::size_t n = utf8_length(s, j);
-                if (n == 0)
+        while (j < size) {
+            if (j + 8 <= size) {
+                std::uint64_t w;
+                std::memcpy(&w, p + j, 8);
+                if (!needs_look(w)) {
+                    j += 8;
+                    continue;
+                }
+            }
+            const unsigned char c = p[j];
+            if (c < 0x80) {
+                if (c < 0x20 || c == '"' || c == '\\')
                     break;
-                j += n;
+                ++j;
                 continue;
             }
-            if (c < 0x20 || c == '"' || c == '\\')
+            // The common case first: a 3-byte character (all of CJK) that
+            // cannot be an overlong or a surrogate (E0 and ED can).
+            if (c >= 0xE1 && c <= 0xEF && c != 0xED && j + 2 < size && (p[j + 1] & 0xC0) == 0x80 &&
+                (p[j + 2] & 0xC0) == 0x80) {
+                j += 3;
+                continue;
+            }
+            const std::size_t n = utf8_length(s, j);
+            if (n == 0)
                 break;
-            ++j;
+            j += n;
         }
         out.append(s.data() + i, j - i);
         i = j;

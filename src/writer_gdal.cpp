@@ -53,6 +53,16 @@ void set_real(OGRFeature& f, int field, double v)
         f.SetField(field, v);
 }
 
+/// Sets a string field unless it already holds `v`: the findings feature is
+/// refilled row after row, and much repeats from one row to the next (the
+/// site id across a site's findings, a rule's clause and basis).
+void set_text(OGRFeature& f, int field, const std::string& v)
+{
+    if (f.IsFieldSetAndNotNull(field) && v == f.GetFieldAsString(field))
+        return;
+    f.SetField(field, v.c_str());
+}
+
 int field_index(OGRLayer& layer, const char* name)
 {
     const int i = layer.GetLayerDefn()->GetFieldIndex(name);
@@ -197,22 +207,22 @@ void GdalResultWriter::write_findings(const SiteResult& r)
     OGRFeature* f = m_finding.get();
     for (const Finding& fd : r.findings) {
         f->SetFID(OGRNullFID); // CreateFeature set the previous row's
-        f->SetField(m_ff.site_id, r.site_id.c_str());
-        f->SetField(m_ff.rule_id, fd.rule_id.c_str());
-        f->SetField(m_ff.check_type, fd.check_type.c_str());
-        f->SetField(m_ff.outcome, std::string(outcome_name(fd.outcome)).c_str());
-        f->SetField(m_ff.layer, fd.layer.c_str());
-        f->SetField(m_ff.feature_key, fd.feature_key.c_str());
-        f->SetField(m_ff.feature_label, fd.feature_label.c_str());
-        f->SetField(m_ff.measure, fd.measure.c_str());
+        set_text(*f, m_ff.site_id, r.site_id);
+        set_text(*f, m_ff.rule_id, fd.rule_id);
+        set_text(*f, m_ff.check_type, fd.check_type);
+        set_text(*f, m_ff.outcome, std::string(outcome_name(fd.outcome)));
+        set_text(*f, m_ff.layer, fd.layer);
+        set_text(*f, m_ff.feature_key, fd.feature_key);
+        set_text(*f, m_ff.feature_label, fd.feature_label);
+        set_text(*f, m_ff.measure, fd.measure);
         set_real(*f, m_ff.value, fd.value);
         set_real(*f, m_ff.threshold, fd.threshold);
-        f->SetField(m_ff.unit, fd.unit.c_str());
+        set_text(*f, m_ff.unit, fd.unit);
         set_real(*f, m_ff.share_pct, fd.share);
-        f->SetField(m_ff.dimension, fd.dimension.c_str());
-        f->SetField(m_ff.clause, fd.clause.c_str());
-        f->SetField(m_ff.basis, fd.basis.c_str());
-        f->SetField(m_ff.detail, fd.detail.c_str());
+        set_text(*f, m_ff.dimension, fd.dimension);
+        set_text(*f, m_ff.clause, fd.clause);
+        set_text(*f, m_ff.basis, fd.basis);
+        set_text(*f, m_ff.detail, fd.detail);
         if (!fd.evidence.empty()) {
             gdal::GeometryPtr g = wkb_to_ogr(fd.evidence);
             m_finding_kinds.add(g->getGeometryType());

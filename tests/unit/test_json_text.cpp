@@ -62,6 +62,29 @@ TEST_CASE("json_text: string escaping and invalid UTF-8", "[json]")
     CHECK_NOTHROW(nlohmann::json::parse(redline::json_quote("\xFF\xFE\x00\x7F\xC3")));
 }
 
+TEST_CASE("json_text: a byte that needs escaping is found at any offset of a long string", "[json]")
+{
+    // Long strings take the 8-bytes-at-a-time path: put each special byte
+    // sequence at every offset of an ASCII string and compare with the
+    // escaping of the sequence alone.
+    const std::vector<std::string> specials = {
+        "\"", "\\", "\n", std::string(1, '\0'), "\x01", "\x1f", " ", "\x7f", "~",
+        "\x80", "\xC3\xA9", "生", "\xE7\x94", "\xED\xA0\x80", "\xE0\x80\x80", "\xEF\xBF\xBF",
+        "\xF0\x9F\x98\x80", "\xF4\x90\x80\x80", "\xFF"};
+    for (const std::string& special : specials) {
+        const std::string alone = redline::json_quote(special);
+        const std::string inner = alone.substr(1, alone.size() - 2);
+        for (std::size_t at = 0; at < 20; ++at) {
+            const std::string prefix(at, 'a'), suffix(19 - at, 'z');
+            INFO("offset " << at << ", sequence of " << special.size() << " bytes");
+            CHECK(redline::json_quote(prefix + special + suffix) == "\"" + prefix + inner + suffix + "\"");
+        }
+    }
+    // Runs of Chinese with ASCII and a bad byte in between.
+    CHECK(redline::json_quote("生态保护红线 (ecological red line) 禁止开发\xC9") ==
+          "\"生态保护红线 (ecological red line) 禁止开发\xEF\xBF\xBD\"");
+}
+
 TEST_CASE("json_text: numbers read back exactly and as doubles", "[json]")
 {
     auto text = [](double v) {
