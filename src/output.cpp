@@ -68,15 +68,25 @@ OutputSet::~OutputSet()
         abandon();
 }
 
-void OutputSet::abandon() noexcept
+void OutputSet::close_writers() noexcept
 {
     m_gdal.reset();
     m_json.reset();
     m_csv.reset();
     m_report.reset();
-    for (const auto& p : {m_options.path, m_options.json, m_options.csv, m_options.report})
-        if (!p.empty())
-            remove_quietly(temporary_name(p));
+}
+
+std::array<const std::string*, 4> OutputSet::path_options() const noexcept
+{
+    return {&m_options.path, &m_options.json, &m_options.csv, &m_options.report};
+}
+
+void OutputSet::abandon() noexcept
+{
+    close_writers();
+    for (const std::string* p : path_options())
+        if (!p->empty())
+            remove_quietly(temporary_name(*p));
 }
 
 void OutputSet::write_json(const SiteResult& r, const Application& app)
@@ -105,21 +115,18 @@ void OutputSet::finish(const ZoneSummary& summary, const RunInfo& info)
         m_csv->finish();
     if (m_report)
         m_report->finish(summary, info);
-    m_gdal.reset();
-    m_json.reset();
-    m_csv.reset();
-    m_report.reset();
-    for (const auto& p : {m_options.path, m_options.json, m_options.csv, m_options.report})
-        if (!p.empty())
-            move_into_place(temporary_name(p), p);
+    close_writers();
+    for (const std::string* p : path_options())
+        if (!p->empty())
+            move_into_place(temporary_name(*p), *p);
 }
 
 std::vector<std::string> OutputSet::paths() const
 {
     std::vector<std::string> out;
-    for (const auto& p : {m_options.path, m_options.json, m_options.csv, m_options.report})
-        if (!p.empty())
-            out.push_back(p);
+    for (const std::string* p : path_options())
+        if (!p->empty())
+            out.push_back(*p);
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include "redline/engine.hpp"
 #include "redline/finding.hpp"
 
+#include <array>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -81,6 +82,10 @@ public:
 private:
     /// Closes every writer and removes the temporary files.
     void abandon() noexcept;
+    /// Destroys the writers (closing their files, still under temporary names).
+    void close_writers() noexcept;
+    /// Every output path option (main, --json, --csv, --report), empty or not.
+    std::array<const std::string*, 4> path_options() const noexcept;
     const Engine& m_engine;
     OutputOptions m_options;
     std::unique_ptr<GdalResultWriter> m_gdal;
