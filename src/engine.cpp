@@ -9,8 +9,6 @@
 #include <ogr_api.h>
 
 #include <algorithm>
-#include <bit>
-#include <cstring>
 #include <cmath>
 
 namespace redline {
@@ -93,25 +91,6 @@ Engine::Worker::Worker(const Engine& engine)
 }
 
 namespace {
-
-/// ISO/OGC WKB of a 2D point, little-endian.
-std::vector<unsigned char> point_wkb(double x, double y)
-{
-    static_assert(sizeof(double) == 8);
-    std::vector<unsigned char> out(21);
-    out[0] = 1;   // NDR
-    out[1] = 1;   // type 1 = Point, as a little-endian uint32
-    auto put = [&out](std::size_t at, double d) {
-        unsigned char b[8];
-        std::memcpy(b, &d, 8);
-        for (int i = 0; i < 8; ++i)
-            out[at + static_cast<std::size_t>(i)] =
-                std::endian::native == std::endian::little ? b[i] : b[7 - i];
-    };
-    put(5, x);
-    put(13, y);
-    return out;
-}
 
 /// Finds the first non-finite coordinate of a geometry.
 class FiniteCheck final : public OGRDefaultConstGeometryVisitor {
@@ -272,12 +251,12 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
     geos::GeomPtr geom;
     int dim = 0;
     if (g->getGeometryType() == wkbPoint) {
-        // Most applications are 2D points: no WKB round trips, and a finite
-        // point is valid. Same bytes as GEOS's NDR writer.
+        // Most applications are 2D points: no WKB round trip into GEOS, and
+        // a finite point is valid. OGR's NDR WKB of a 2D point is GEOS's.
         const OGRPoint* p = g->toPoint();
         geom = geos::own(ctx, GEOSGeom_createPointFromXY_r(ctx.handle(), p->getX(), p->getY()),
                          "point");
-        r.geometry = point_wkb(p->getX(), p->getY());
+        r.geometry = ogr_to_wkb(*g);
     } else {
         geom = ogr_to_geos(ctx, *g);
         dim = geos::dimension(ctx, geom.get());
