@@ -3,7 +3,8 @@
 //   0 done, 1 --fail-on matched, 2 usage, 3 rulebook/layer, 4 output, 5 internal.
 #include "commands/commands.hpp"
 #include "redline/error.hpp"
-#include "redline/interrupt.hpp"
+#include "redline/pipeline.hpp"
+#include "util/interrupt.hpp"
 #include "redline/version.hpp"
 
 #include <iostream>
@@ -33,6 +34,8 @@ int main(int argc, char** argv)
          commands::make_batch_command()},
         {"validate", "load a rulebook and report on its layers and tables",
          commands::make_validate_command()},
+        {"checks", "list the check types a rulebook may use, with their parameters",
+         commands::make_checks_command()},
     };
     for (auto& e : entries) {
         e.sub = app.add_subcommand(e.name, e.help);

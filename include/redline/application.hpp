@@ -4,7 +4,6 @@
 // threads), so that a bad record becomes an ERROR row, never a stop.
 #pragma once
 
-#include "redline/coords.hpp"
 #include "redline/site.hpp"
 
 #include <ogr_spatialref.h>
@@ -14,6 +13,12 @@
 #include <vector>
 
 namespace redline {
+
+namespace coords {
+/// The datum of geographic coordinates: WGS84/CGCS2000, or the web maps' GCJ-02
+/// (AMap, Tencent) and BD-09 (Baidu), converted before screening (geometry/coords.hpp).
+enum class Datum { Wgs84, Gcj02, Bd09 };
+} // namespace coords
 
 struct Application {
     std::size_t index = 0;  ///< 0-based position in the input

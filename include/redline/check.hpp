@@ -1,62 +1,96 @@
 // The extension point: a check type (overlap, setback, ...). Each lives in
-// plugins/<name>.cpp and is registered in plugins/register.cpp, one
-// greppable list. The public methods are non-virtual and add the context
-// every check shares (rule id, industries, exceptions, tolerances); plugins
-// implement the private hooks only.
+// plugins/checks/<name>.cpp and is registered in plugins/checks/register.cpp,
+// one greppable list (docs/ARCHITECTURE.md: "add a check type"). The public
+// methods are non-virtual and add the context every check shares (rule id,
+// industries, exceptions, tolerances, the keys it accepts); plugins implement
+// the private hooks only.
+//
+// A check type describes itself as data (CheckInfo): its parameters drive
+// the rulebook's key checking and `redline checks`; how its evidence is drawn
+// is declared, not guessed from its name. It measures in evaluate() and puts
+// a finding into words in describe(), so the language is chosen per render.
 #pragma once
 
 #include "redline/finding.hpp"
+#include "redline/lang.hpp"
 #include "redline/industry.hpp"
 #include "redline/layer.hpp"
 #include "redline/params.hpp"
+#include "redline/sink.hpp"
 #include "redline/site.hpp"
 #include "redline/spatial.hpp"
 #include "redline/workspace.hpp"
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
 namespace redline {
 
-enum class Lang { Zh, En };
-/// Picks the Chinese or the English text.
-inline const std::string& tr(Lang lang, const std::string& zh, const std::string& en)
-{
-    return lang == Lang::Zh ? zh : en;
-}
+/// What a parameter's value is, for `redline checks` and the docs.
+enum class ParamKind {
+    Layer,  ///< the name of a layer declared under `layers:`
+    Filter, ///< an OGR SQL expression on a layer's fields
+    Field,  ///< a field name of a layer
+    Attr,   ///< an attribute (column) of the applications
+    File,   ///< a path, relative to the rulebook's folder
+    Number,
+    Text,
+    Distance, ///< metres: a number, or {selector: metres, ..., default: metres}
+};
+std::string_view param_kind_name(ParamKind kind);
 
-/// A parameter a check type accepts, described as data so that help text
-/// and validation come from one place.
+/// A parameter a check type accepts, described as data so that parsing
+/// (unknown and missing keys), help text and `redline checks` come from one
+/// place.
 struct ParamInfo {
+    ParamInfo(std::string n, std::string d, bool req = false, ParamKind k = ParamKind::Text,
+              std::string def = {})
+        : name(std::move(n)), description(std::move(d)), required(req), kind(k), default_value(std::move(def))
+    {
+    }
     std::string name;
     std::string description;
     bool required = false;
+    ParamKind kind = ParamKind::Text;
+    std::string default_value; ///< shown in help; "" = none
+};
+
+/// How a finding's evidence and feature are drawn on a map (report, page).
+enum class Drawing {
+    Piece, ///< the evidence is the part of the site concerned; the feature is a constraint hit
+    Zone,  ///< the feature is a zone the site lies in (unit, township): outline only
+    Line,  ///< the evidence is the shortest line from the site to the feature
 };
 
 struct CheckInfo {
+    CheckInfo(std::string n, std::string d, std::vector<ParamInfo> p, Drawing dr = Drawing::Piece,
+              std::string unit_layer = {})
+        : name(std::move(n)), description(std::move(d)), params(std::move(p)), drawing(dr),
+          unit_layer_param(std::move(unit_layer))
+    {
+    }
     std::string name;        ///< the rulebook's `type`
     std::string description; ///< one line
     std::vector<ParamInfo> params; ///< type-specific parameters
+    Drawing drawing = Drawing::Piece;
+    /// The parameter naming the control-unit layer, when the check reads one
+    /// (`validate` audits that layer's coverage); "" = none.
+    std::string unit_layer_param;
 };
+
+/// The keys every check accepts besides its own (id, type, outcome, clause,
+/// basis, industries, exceptions, area_tolerance, length_tolerance).
+const std::vector<ParamInfo>& common_params();
 
 /// What configure() may use: no I/O beyond what the rulebook names.
 struct ConfigEnv {
     const Rulebook& rulebook;
     const IndustryTable& table;
-    Lang lang = Lang::Zh;
     std::vector<std::string>* warnings = nullptr; ///< reported by validate
-};
-
-/// Loads per zone that a check knows (capacity), for the zone summary.
-struct ZoneLoads {
-    std::string check_id;
-    std::string zones_layer;
-    std::string attr; ///< the application attribute adding to the load
-    std::string unit;
-    std::vector<double> existing;             ///< by feature index
-    std::vector<std::optional<double>> caps;  ///< by feature index
 };
 
 class Check {
@@ -64,9 +98,9 @@ public:
     virtual ~Check() = default;
     virtual const CheckInfo& info() const = 0;
 
-    /// Reads the common keys (id, outcome, clause, basis, industries,
-    /// exceptions, tolerances) and then the type's own; rejects unknown
-    /// keys. Throws RulebookError naming file, line and key.
+    /// Rejects keys that are neither common nor the type's (listing the
+    /// accepted ones) and missing required ones, reads the common keys and
+    /// then the type's own. Throws RulebookError naming file, line and key.
     void configure(const CheckSpec& spec, const ConfigEnv& env);
     /// Binds to loaded layers (fields, `where` subsets, precomputed sums).
     /// Throws LayerError / RulebookError.
@@ -74,6 +108,9 @@ public:
     /// Appends this check's findings for `site`. Thread-safe: const, and all
     /// per-thread state is in `ws`.
     void evaluate(const Site& site, Workspace& ws, std::vector<Finding>& out) const;
+    /// Writes `f.detail` (and any wording the finding lacks, e.g. a default
+    /// clause) in `lang`. `f` must come from this check. Thread-safe.
+    void describe(Finding& f, Lang lang) const;
 
     const std::string& id() const { return m_id; }
     const std::string& type() const { return info().name; }
@@ -84,9 +121,9 @@ public:
     virtual std::vector<std::string> files() const { return {}; }
 
 protected:
-    /// A finding pre-filled with the rule id, type, outcome, clause and basis.
+    /// A finding pre-filled with the rule id, type, outcome, clause, basis
+    /// and this check.
     Finding make_finding() const;
-    Lang lang() const { return m_lang; }
     const Tolerances& tolerances() const { return m_tol; }
     Outcome default_outcome() const { return m_outcome; }
     const IndustryTable& table() const { return *m_table; }
@@ -95,8 +132,11 @@ protected:
     /// Parses selectors (with file/line/key errors), warning on unknown codes.
     IndustrySet parse_industries(const Params& p, const std::string& key,
                                  const ConfigEnv& env) const;
-    /// An INCOMPLETE finding for a missing input (empty feature key).
-    Finding incomplete(const std::string& what_zh, const std::string& what_en) const;
+    /// An INCOMPLETE finding for a missing input (measure `missing_input`,
+    /// empty feature key); `given` is the unusable value, if there was one.
+    Finding incomplete(std::string given = {}) const;
+    /// "「label」" / "'label'": a finding's feature as a sentence names it.
+    static std::string feature_name(const Finding& f);
     /// Reads a layer name and checks the rulebook declares it.
     static std::string layer_param(const Params& p, const std::string& key, const ConfigEnv& env);
     /// Fills layer, key, label, measure, value, share and evidence from an overlap.
@@ -115,6 +155,10 @@ private:
     virtual void do_configure(const Params& params, const ConfigEnv& env) = 0;
     virtual void do_prepare(LayerSet&) {}
     virtual void do_evaluate(const Site& site, Workspace& ws, std::vector<Finding>& out) const = 0;
+    /// Returns the sentence for one of this check's findings.
+    virtual std::string do_describe(const Finding& f, Lang lang) const = 0;
+    /// Fills wording other than the detail (e.g. coverage's default clause).
+    virtual void do_describe_extra(Finding&, Lang) const {}
     /// The type's default outcome when the rulebook gives none.
     virtual Outcome fallback_outcome() const { return Outcome::Fail; }
 
@@ -124,7 +168,6 @@ private:
     IndustrySet m_industries = IndustrySet::everything();
     std::vector<Exception> m_exceptions;
     Tolerances m_tol;
-    Lang m_lang = Lang::Zh;
     const IndustryTable* m_table = nullptr;
 };
 
@@ -138,6 +181,10 @@ public:
     /// nullptr when unknown.
     std::unique_ptr<Check> create(const std::string& name) const;
     std::vector<std::string> names() const;
+    /// What each type declares, in registration order.
+    std::vector<CheckInfo> infos() const;
+    /// The declaration of type `name`, or nullopt.
+    std::optional<CheckInfo> info(const std::string& name) const;
     /// The registry with every built-in check type.
     static const CheckRegistry& builtin();
 
@@ -145,7 +192,7 @@ private:
     std::vector<std::pair<std::string, CheckFactory>> m_factories;
 };
 
-/// plugins/register.cpp: the explicit list of built-in check types.
+/// plugins/checks/register.cpp: the explicit list of built-in check types.
 void register_builtin_checks(CheckRegistry& registry);
 
 } // namespace redline

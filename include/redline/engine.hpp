@@ -1,72 +1,87 @@
 // The screening engine: a rulebook, its layers (loaded and indexed once)
-// and its configured checks. screen() turns one application into one
-// SiteResult; it never throws for a bad record (the result is ERROR with
-// its reason). Workers hold the per-thread state.
+// and its configured checks. An Engine is immutable once built and shared by
+// every thread; each thread screens through its own Engine::Worker.
+//
+//   redline::Engine engine("rulebook.yaml");       // throws RulebookError / LayerError
+//   redline::Engine::Worker worker(engine);
+//   redline::SiteResult r = worker.screen(app);    // never throws for a bad record
+//   redline::render(r, redline::Lang::En);          // the words, in the language asked for
+//
+// A batch of applications goes through run_pipeline() (pipeline.hpp), which
+// does the above on several threads and hands the results to sinks.
 #pragma once
 
 #include "redline/application.hpp"
-#include "redline/check.hpp"
 #include "redline/finding.hpp"
-#include "redline/gdal.hpp"
-#include "redline/layer.hpp"
-#include "redline/rulebook.hpp"
-#include "redline/spatial.hpp"
-#include "redline/workspace.hpp"
+#include "redline/lang.hpp"
 
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+class OGRSpatialReference;
+
 namespace redline {
+
+struct Rulebook;
+class Check;
+class Layer;
+class LayerSet;
 
 class Engine {
 public:
-    struct Options {
-        Lang lang = Lang::Zh;
-        /// Keep each site's geometry as given, in its input CRS (for JSON output).
-        bool keep_input_geometry = true;
-    };
-
-    /// Loads the rulebook, its tables and layers and configures every check.
+    /// Loads the rulebook, configures every check (rulebook mistakes are
+    /// reported before any layer is read), then loads and indexes the layers.
     /// Throws RulebookError / LayerError (exit 3).
-    Engine(const std::string& rulebook_path, Options options);
+    explicit Engine(const std::string& rulebook_path);
     ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
 
-    const Rulebook& rulebook() const { return m_rulebook; }
-    const LayerSet& layers() const { return *m_layers; }
-    const std::vector<std::unique_ptr<Check>>& checks() const { return m_checks; }
-    const std::vector<std::string>& warnings() const { return m_warnings; }
-    const OGRSpatialReference& input_srs() const { return m_input_srs; }
-    Lang lang() const { return m_options.lang; }
+    const Rulebook& rulebook() const;
+    const LayerSet& layers() const;
+    /// COVERAGE first (when the rulebook has one), then the rulebook's, in order.
+    const std::vector<std::unique_ptr<Check>>& checks() const;
+    /// Problems found while loading that do not stop it (unknown codes...).
+    const std::vector<std::string>& warnings() const;
+    /// The rulebook's `input_crs`.
+    const OGRSpatialReference& input_srs() const;
+    /// The layers that name a site's townships and control units (may be null).
+    const Layer* township_layer() const;
+    const Layer* unit_layer() const;
 
-    /// Per-thread screening state. Not thread-safe; make one per thread.
+    /// Per-thread screening state (a GEOS context, this thread's prepared
+    /// copies of the features it touched). Not thread-safe: one per thread.
+    /// Must not outlive the Engine.
     class Worker {
     public:
-        explicit Worker(const Engine& engine);
+        /// `keep_input_geometry`: fill SiteResult::input_geometry (the site
+        /// as given, for JSON output); off saves a copy per site.
+        explicit Worker(const Engine& engine, bool keep_input_geometry = true);
+        ~Worker();
+        Worker(const Worker&) = delete;
+        Worker& operator=(const Worker&) = delete;
+
+        /// Screens one application. Never throws for a bad record: the result
+        /// is ERROR with its reason. The result is not rendered (render()).
         SiteResult screen(const Application& app);
 
     private:
         void screen_site(const Application& app, SiteResult& r);
+        struct State;
         const Engine& m_engine;
-        Workspace m_ws;
-        OverlapMemo m_memo;
-        gdal::TransformsTo m_transforms; ///< to the working CRS
+        std::unique_ptr<State> m_state;
     };
 
 private:
-    Options m_options;
-    Rulebook m_rulebook;
-    geos::Context m_load_ctx;
-    std::unique_ptr<LayerSet> m_layers;
-    std::vector<std::unique_ptr<Check>> m_checks; ///< COVERAGE first, then the rulebook's
-    std::vector<std::string> m_warnings;
-    OGRSpatialReference m_input_srs;
-    const Layer* m_townships = nullptr;
-    const Layer* m_units = nullptr;
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
 };
 
-/// The one-line verdict word in the run's language (通过 / PASS ...).
-std::string verdict_word(Outcome verdict, Lang lang);
+/// Writes the words of a screened result in `lang`: every finding's
+/// `detail` (by the check that made it), the site's `error` and `message`.
+/// Cheap next to screening; may be called again in another language. The
+/// Engine that screened `r` must still exist.
+void render(SiteResult& r, Lang lang);
 
 } // namespace redline

@@ -3,6 +3,8 @@
 // engine: it becomes an ERROR row (see engine.hpp).
 #pragma once
 
+#include "redline/lang.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -41,10 +43,17 @@ public:
     using Error::Error;
 };
 
-/// One application record is unusable; the engine turns it into an ERROR row.
+/// One application record is unusable; the engine turns it into an ERROR row
+/// with the reason in both languages (what() is the English).
 class RecordError : public Error {
 public:
-    using Error::Error;
+    explicit RecordError(Text reason) : Error(reason.en), m_reason(std::move(reason)) {}
+    /// A reason that reads the same in both (e.g. a reader's message).
+    explicit RecordError(const std::string& reason) : RecordError(Text::same(reason)) {}
+    const Text& reason() const { return m_reason; }
+
+private:
+    Text m_reason;
 };
 
 /// A GEOS or GDAL call failed where it should not have.

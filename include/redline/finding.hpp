@@ -1,14 +1,25 @@
 // Outcomes, findings and the per-site result the engine returns.
+//
+// A finding carries what its check measured (value, threshold, share, the
+// feature, the evidence) and which check made it; its words (`detail`, the
+// site's `message` and `error`) are empty until render() (engine.hpp) writes
+// them in the language asked for. Rendering again in another language
+// overwrites them.
 #pragma once
+
+#include "redline/lang.hpp"
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace redline {
+
+class Check;
 
 /// Ordered by severity: a site's verdict is its most severe finding.
 /// INFO findings (e.g. an access-list `allow`) never change a verdict.
@@ -33,15 +44,24 @@ struct Finding {
     std::string dimension;  ///< access-list dimension
     std::string clause;
     std::string basis;
-    std::string detail;     ///< a human sentence with the figures (in the run's language)
     std::vector<unsigned char> evidence; ///< WKB in the working CRS (may be empty)
+
+    // What the check needs to put it in words (Check::describe), beyond the above.
+    const Check* check = nullptr; ///< the check that made it; not owned, lives as long as the Engine
+    std::uint32_t item = 0;       ///< the check's own item (the access-list row)
+    double base = NAN;            ///< load: the existing part of `value`
+    double added = NAN;           ///< load: the application's part of `value`
+    std::string input;            ///< missing_input: the value given, when one was (not a number...)
+
+    std::string detail; ///< a sentence with the figures, written by render()
 };
 
 struct SiteResult {
     std::size_t index = 0; ///< 0-based position in the input
     std::string site_id;
     Outcome verdict = Outcome::Pass;
-    std::string error; ///< why the record is ERROR
+    Text reason;       ///< why the record is ERROR, in both languages
+    std::string error; ///< `reason` in the rendered language (render())
     std::string industry; ///< canonical code when resolved
     std::vector<Finding> findings;
     std::vector<std::string> townships; ///< labels (or keys) of the townships the site overlaps
@@ -49,7 +69,7 @@ struct SiteResult {
     std::vector<std::string> units;     ///< keys of the control units the site overlaps
     std::vector<unsigned char> geometry; ///< WKB in the working CRS (empty for most ERRORs)
     std::vector<unsigned char> input_geometry; ///< WKB as given, in the input CRS (JSON output)
-    std::string message;
+    std::string message; ///< the one-line verdict with its reasons (render())
 
     std::size_t count(Outcome o) const;
     /// Distinct rule ids of non-INFO findings, in finding order.

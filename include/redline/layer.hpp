@@ -9,8 +9,9 @@
 
 #include <ogr_spatialref.h>
 
-#include <boost/geometry.hpp>
-#include <boost/geometry/index/rtree.hpp>
+class OGRLayer;
+class OGRCoordinateTransformation;
+
 
 #include <cstdint>
 #include <map>
@@ -21,10 +22,6 @@
 
 namespace redline {
 
-namespace bg = boost::geometry;
-namespace bgi = boost::geometry::index;
-using BgPoint = bg::model::point<double, 2, bg::cs::cartesian>;
-using BgBox = bg::model::box<BgPoint>;
 
 struct LayerFeature {
     std::int64_t fid = 0;
@@ -57,7 +54,8 @@ public:
     /// Loads the layer; throws LayerError (missing source, no CRS, missing
     /// field, bad filter). `index` is its position in the LayerSet.
     static std::unique_ptr<Layer> load(const LayerDef& def, const OGRSpatialReference& working,
-                                       std::size_t index, geos::Context& ctx);
+                                       std::size_t index);
+    ~Layer();
 
     const LayerDef& def() const { return m_def; }
     const std::string& name() const { return m_def.name; }
@@ -84,13 +82,20 @@ public:
     const std::string& modified() const { return m_modified; }
 
 private:
-    Layer(LayerDef def, std::size_t index) : m_def(std::move(def)), m_index(index) {}
-    using Entry = std::pair<BgBox, std::uint32_t>;
+    Layer(LayerDef def, std::size_t index);
+    /// Reads every feature (reprojected by `ct` when set); `whos` gets each
+    /// kept feature's name for messages.
+    void read_features(OGRLayer& layer, OGRCoordinateTransformation* ct,
+                       std::vector<std::string>& whos);
+    /// Repairs invalid geometries (in parallel), drops the emptied ones,
+    /// then builds the extent and the R-tree.
+    void repair_and_index(const std::vector<std::string>& whos);
+    struct RTree; // Boost.Geometry's, kept out of this header
     LayerDef m_def;
     std::size_t m_index;
     std::vector<LayerFeature> m_features;
     std::vector<std::string> m_field_names;
-    bgi::rtree<Entry, bgi::quadratic<16>> m_rtree;
+    std::unique_ptr<const RTree> m_rtree;
     std::string m_source_crs;
     bool m_reprojected = false;
     std::vector<LayerIssue> m_issues;
@@ -103,7 +108,7 @@ private:
 /// checks ask for.
 class LayerSet {
 public:
-    LayerSet(const Rulebook& rb, geos::Context& ctx);
+    explicit LayerSet(const Rulebook& rb);
     const Layer& get(const std::string& name) const;
     const Layer* find(const std::string& name) const;
     const std::vector<std::unique_ptr<Layer>>& all() const { return m_layers; }

@@ -3,20 +3,23 @@
 // unknown (a typo never passes silently).
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
+
+namespace YAML {
+class Node;
+}
 
 namespace redline {
 
 class Params {
 public:
     /// `path` is the dotted location used in messages, e.g. "checks[2]".
-    Params(YAML::Node node, std::string file, std::string path);
+    Params(const YAML::Node& node, std::string file, std::string path);
 
     bool has(const std::string& key) const;
     std::string string(const std::string& key) const;
@@ -43,6 +46,11 @@ public:
     int line(const std::string& key = {}) const;
     /// Throws for the first key present in the mapping but never read.
     void reject_unknown_keys() const;
+    /// Throws for the first key of the mapping that is not in `accepted`,
+    /// listing them.
+    void reject_keys_not_in(const std::vector<std::string>& accepted) const;
+    /// The keys of the mapping, in file order.
+    std::vector<std::string> keys() const;
 
     const std::string& file() const { return m_file; }
     const std::string& path() const { return m_path; }
@@ -50,7 +58,7 @@ public:
 private:
     YAML::Node get(const std::string& key) const;
     std::string key_path(const std::string& key) const;
-    YAML::Node m_node;
+    std::shared_ptr<const YAML::Node> m_node; // shared: Params are copied, the YAML is not
     std::string m_file;
     std::string m_path;
     mutable std::set<std::string> m_read;

@@ -1,11 +1,16 @@
 // redline check RULEBOOK --site GEOM --industry CODE [--attr NAME=VALUE ...]
 #include "commands.hpp"
 
-#include "redline/engine.hpp"
+#include "geometry/coords.hpp"
+#include "io/gdal.hpp"
+#include "output/writers.hpp"
 #include "redline/error.hpp"
-#include "redline/output.hpp"
-#include "redline/report.hpp"
-#include "redline/text.hpp"
+#include "redline/industry.hpp"
+#include "redline/pipeline.hpp"
+#include "redline/words.hpp"
+#include "util/text.hpp"
+
+#include <cmath>
 
 #include <iostream>
 
@@ -70,15 +75,11 @@ public:
             ->required();
         app.add_option("--attr", m_attrs, "NAME=VALUE, e.g. voc_tpa=1.5 (repeatable)");
         app.add_option("--id", m_id, "site id to report (default: site)");
-        app.add_option("--crs", m_crs, "CRS of the coordinates (default: the rulebook's input_crs)");
-        app.add_option("--coords", m_coords,
-                       "datum of lon/lat input: wgs84 (default; also CGCS2000), gcj02 (AMap, Tencent) "
-                       "or bd09 (Baidu), converted to WGS84/CGCS2000 with the public formulas")
-            ->check(CLI::IsMember({"wgs84", "cgcs2000", "gcj02", "bd09"}, CLI::ignore_case));
+        add_crs_option(app, m_crs, "site's");
+        add_coords_option(app, m_coords);
         app.add_option("--format", m_format, "text (default) or json")
             ->check(CLI::IsMember({"text", "json"}));
-        app.add_option("--fail-on", m_fail_on,
-                       "exit 1 when the verdict is this or worse: FAIL, INCOMPLETE, CONDITIONAL");
+        add_fail_on_option(app, m_fail_on);
     }
 
     int run(const GlobalOptions& global) override
@@ -106,9 +107,8 @@ public:
             app.srs = srs;
         }
 
-        if (!m_coords.empty())
-            app.datum = *coords::parse_datum(m_coords);
-        Engine engine(m_rulebook, Engine::Options{global.language()});
+        app.datum = datum_option(m_coords);
+        Engine engine(m_rulebook);
         if (app.datum != coords::Datum::Wgs84 && !(srs ? *srs : engine.input_srs()).IsGeographic())
             throw UsageError("--coords " + coords::datum_name(app.datum) +
                              " needs geographic (lon/lat) coordinates; --site is in " +
@@ -116,16 +116,27 @@ public:
         if (!global.quiet)
             for (const auto& w : engine.warnings())
                 std::cerr << "redline: warning: " << w << "\n";
-        Engine::Worker worker(engine);
-        SiteResult r = worker.screen(app);
+        // The same path as a batch: one record in memory, one sink that keeps it.
+        SourceInfo info;
+        info.name = "--site";
+        info.srs = srs;
+        info.crs = m_crs;
+        info.datum = app.datum;
+        MemorySource source({app}, info);
+        std::vector<std::unique_ptr<ResultSink>> sinks;
+        sinks.push_back(std::make_unique<MemorySink>());
+        PipelineOptions options;
+        options.threads = 1;
+        options.lang = global.language();
+        options.command = "check";
+        run_pipeline(engine, source, sinks, options);
+        const auto& kept = static_cast<const MemorySink&>(*sinks.front());
+        const SiteResult& r = kept.results.at(0);
         if (m_format == "json") {
-            const OGRSpatialReference& input = srs ? *srs : engine.input_srs();
-            gdal::TransformPtr ct;
-            if (!input.IsSame(&engine.layers().working_srs()))
-                ct = gdal::make_transform(engine.layers().working_srs(), input);
-            std::cout << site_json(r, app, ct.get(), 2) << "\n";
+            gdal::TransformPtr ct = to_input_transform(engine, info);
+            std::cout << site_json(r, kept.applications.at(0), ct.get(), 2) << "\n";
         } else {
-            print_text(std::cout, r, app, global.language());
+            print_text(std::cout, r, kept.applications.at(0), global.language());
         }
         return fail_on_status(m_fail_on, r.verdict);
     }

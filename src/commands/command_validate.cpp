@@ -1,9 +1,12 @@
 // redline validate RULEBOOK: load everything, report what was found.
 #include "commands.hpp"
 
+#include "redline/check.hpp"
 #include "redline/engine.hpp"
-#include "redline/layer_audit.hpp"
-#include "redline/text.hpp"
+#include "redline/layer.hpp"
+#include "redline/rulebook.hpp"
+#include "engine/layer_audit.hpp"
+#include "util/text.hpp"
 
 #include <cmath>
 #include <iostream>
@@ -20,9 +23,9 @@ public:
         app.add_option("--max-issues", m_max_issues, "issues listed per layer (default 20)");
     }
 
-    int run(const GlobalOptions& global) override
+    int run(const GlobalOptions&) override
     {
-        Engine engine(m_rulebook, Engine::Options{global.language()});
+        Engine engine(m_rulebook);
         const Rulebook& rb = engine.rulebook();
         std::ostream& os = std::cout;
         os << "rulebook  " << rb.path << "\n"

@@ -3,8 +3,9 @@
 // exceptions to exit codes.
 #pragma once
 
-#include "redline/check.hpp"
+#include "redline/application.hpp"
 #include "redline/finding.hpp"
+#include "redline/lang.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -31,6 +32,15 @@ public:
 std::unique_ptr<Command> make_check_command();
 std::unique_ptr<Command> make_batch_command();
 std::unique_ptr<Command> make_validate_command();
+std::unique_ptr<Command> make_checks_command();
+
+// Option groups that several commands take (options.cpp), declared once so
+// that their spelling and help never drift apart.
+void add_crs_option(CLI::App& app, std::string& crs, const char* what);
+void add_coords_option(CLI::App& app, std::string& coords);
+void add_fail_on_option(CLI::App& app, std::string& fail_on);
+/// The --coords value as a datum (WGS84 when not given).
+coords::Datum datum_option(const std::string& coords);
 
 /// Exit status for --fail-on: 1 when `worst` is `fail_on` or more severe.
 int fail_on_status(const std::string& fail_on, Outcome worst);

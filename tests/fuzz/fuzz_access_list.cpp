@@ -2,7 +2,7 @@
 // parsing (scopes, selectors, effects) through a fixed rulebook.
 #include "fuzz_common.hpp"
 
-#include "redline/csv.hpp"
+#include "io/csv.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {

@@ -3,9 +3,9 @@
 // record's geometry text and figures.
 #include "fuzz_common.hpp"
 
-#include "redline/encoding.hpp"
-#include "redline/geometry_text.hpp"
-#include "redline/input.hpp"
+#include "util/encoding.hpp"
+#include "geometry/geometry_text.hpp"
+#include "io/input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         Application a;
         for (int n = 0; n < 1000 && reader.next(a); ++n) {
             try {
-                parse_text_geometry(a.geometry_text, Lang::En);
+                parse_text_geometry(a.geometry_text);
             } catch (const RecordError&) {
             }
             for (const auto& [k, v] : a.attributes)

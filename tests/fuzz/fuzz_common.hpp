@@ -8,7 +8,7 @@
 
 #include "redline/check.hpp"
 #include "redline/error.hpp"
-#include "redline/gdal.hpp"
+#include "io/gdal.hpp"
 #include "redline/industry.hpp"
 #include "redline/rulebook.hpp"
 

@@ -3,9 +3,9 @@
 // engine's path for a CSV or --site geometry, minus the layers.
 #include "fuzz_common.hpp"
 
-#include "redline/convert.hpp"
-#include "redline/coords.hpp"
-#include "redline/geometry_text.hpp"
+#include "geometry/convert.hpp"
+#include "geometry/coords.hpp"
+#include "geometry/geometry_text.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     static geos::Context ctx;
     const std::string text(reinterpret_cast<const char*>(data), size);
     fuzz::expect_only_redline_errors([&] {
-        gdal::GeometryPtr g = parse_text_geometry(text, Lang::En);
+        gdal::GeometryPtr g = parse_text_geometry(text);
         if (!g || g->IsEmpty())
             return;
         coords::to_wgs84(size % 2 ? coords::Datum::Gcj02 : coords::Datum::Bd09, *g);

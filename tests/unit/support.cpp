@@ -133,7 +133,7 @@ void Fixture::rulebook(const std::string& checks_yaml, const std::string& extra)
 Engine& Fixture::engine()
 {
     if (!m_engine)
-        m_engine = std::make_unique<Engine>(rulebook_path(), Engine::Options{Lang::En});
+        m_engine = std::make_unique<Engine>(rulebook_path());
     return *m_engine;
 }
 
@@ -153,7 +153,9 @@ SiteResult Fixture::screen(const Application& app)
 {
     if (!m_worker)
         m_worker = std::make_unique<Engine::Worker>(engine());
-    return m_worker->screen(app);
+    SiteResult r = m_worker->screen(app);
+    render(r, Lang::En);
+    return r;
 }
 
 std::vector<Finding> findings_of(const SiteResult& r, const std::string& rule_id)

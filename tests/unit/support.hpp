@@ -7,7 +7,12 @@
 // in a test is the number the engine measures.
 #pragma once
 
+#include "redline/check.hpp"
 #include "redline/engine.hpp"
+#include "redline/layer.hpp"
+#include "redline/rulebook.hpp"
+#include "redline/spatial.hpp"
+#include "redline/workspace.hpp"
 
 #include <filesystem>
 #include <memory>

@@ -8,10 +8,10 @@
 // China, whose inverses must come back to < 1e-7° (about 1 cm).
 #include "support.hpp"
 
-#include "redline/coord_audit.hpp"
-#include "redline/coords.hpp"
-#include "redline/geometry_text.hpp"
-#include "redline/text.hpp"
+#include "io/coord_audit.hpp"
+#include "geometry/coords.hpp"
+#include "geometry/geometry_text.hpp"
+#include "util/text.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -102,7 +102,7 @@ TEST_CASE("a geometry converts from gcj02 vertex by vertex, curves and collectio
           "[coords]")
 {
     auto g = parse_text_geometry(
-        "GEOMETRYCOLLECTION(POINT(120.08 28.87),LINESTRING Z(120.08 28.87 5,120.09 28.88 6))", Lang::En);
+        "GEOMETRYCOLLECTION(POINT(120.08 28.87),LINESTRING Z(120.08 28.87 5,120.09 28.88 6))");
     REQUIRE(to_wgs84(Datum::Gcj02, *g));
     auto* gc = g->toGeometryCollection();
     const OGRPoint* p = gc->getGeometryRef(0)->toPoint();
@@ -233,6 +233,7 @@ TEST_CASE("a swapped point is an ERROR whose reason suggests the swap", "[coords
     AuditScene scene(1);
     Engine::Worker w(scene.fx.engine());
     SiteResult r = w.screen(AuditScene::app("x", LonLat{28.88, 120.05}));
+    render(r, Lang::Zh);
     CHECK(r.verdict == Outcome::Error);
     INFO(r.error);
     CHECK((r.error.find("经纬度可能颠倒") != std::string::npos || r.error.find("swapped?") != std::string::npos));

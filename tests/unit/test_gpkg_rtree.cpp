@@ -1,9 +1,9 @@
 // The bulk-loaded GeoPackage RTree (src/gpkg_rtree.cpp): SQLite's own
 // rtreecheck() accepts it, GDAL sees and uses it, and every window query
 // answers exactly what a scan of the envelopes answers.
-#include "gpkg_rtree.hpp"
+#include "output/gpkg_rtree.hpp"
 
-#include "redline/gdal.hpp"
+#include "io/gdal.hpp"
 
 #include <catch2/catch.hpp>
 #include <ogrsf_frmts.h>

@@ -3,12 +3,12 @@
 // typed by people, geometry text that is not what it should be.
 #include "support.hpp"
 
-#include "redline/encoding.hpp"
+#include "util/encoding.hpp"
 #include "redline/error.hpp"
-#include "redline/geometry_text.hpp"
-#include "redline/convert.hpp"
-#include "redline/input.hpp"
-#include "redline/layer_audit.hpp"
+#include "geometry/geometry_text.hpp"
+#include "geometry/convert.hpp"
+#include "io/input.hpp"
+#include "engine/layer_audit.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -250,21 +250,21 @@ TEST_CASE("geometry text: every malformed form is a RecordError, never a crash",
                             "\xD3\xC0\xBF\xB5", "POINT(1e999 2)", "12.5吨,3"}) {
         INFO("input: " << bad);
         try {
-            auto g = parse_text_geometry(bad, Lang::En);
+            auto g = parse_text_geometry(bad);
             CHECK(g != nullptr); // parsed (e.g. an infinite coordinate): the engine checks it
         } catch (const RecordError&) {
             SUCCEED();
         }
     }
-    CHECK_THROWS_WITH(parse_text_geometry("POINT(1 2) junk", Lang::En), Catch::Contains("trailing"));
-    CHECK(parse_text_geometry(" 120.5 , 29 ", Lang::En)->toPoint()->getX() == 120.5);
+    CHECK_THROWS_WITH(parse_text_geometry("POINT(1 2) junk"), Catch::Contains("trailing"));
+    CHECK(parse_text_geometry(" 120.5 , 29 ")->toPoint()->getX() == 120.5);
 }
 
 TEST_CASE("a long unparsable wkt is shortened at a character boundary in the message", "[input]")
 {
     std::string text = "永康永康永康永康永康永康永康永康永康永康永康永康永康永康永康永康永康永康永康永康永康";
     try {
-        parse_text_geometry("POINTX" + text, Lang::En);
+        parse_text_geometry("POINTX" + text);
         FAIL("should throw");
     } catch (const RecordError& e) {
         CHECK_FALSE(encoding::first_invalid_utf8(e.what()).has_value());
@@ -350,7 +350,7 @@ TEST_CASE("mistyped rulebook values are errors naming file, line and key", "[rul
         fx.layer("zones", {{test::square(0, 0, 10), {{"code", std::string("A")}}}});
         fx.file("rulebook.yaml", c.yaml);
         try {
-            Engine engine(fx.rulebook_path(), Engine::Options{Lang::En});
+            Engine engine(fx.rulebook_path());
             FAIL("loaded");
         } catch (const RulebookError& e) {
             CHECK_THAT(e.what(), Catch::Contains(fx.rulebook_path() + ":") && Catch::Contains(c.key));

@@ -1,8 +1,8 @@
 // The streaming JSON writer behind --json: every string escaped, invalid
 // UTF-8 replaced, doubles that read back as doubles, GeoJSON geometries.
-#include "redline/json_text.hpp"
+#include "output/json_text.hpp"
 
-#include "redline/gdal.hpp"
+#include "io/gdal.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

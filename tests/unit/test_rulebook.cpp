@@ -32,7 +32,7 @@ std::string rulebook_error(Fixture& fx, const std::string& yaml)
 {
     fx.file("rulebook.yaml", yaml);
     try {
-        Engine engine(fx.rulebook_path(), Engine::Options{Lang::En});
+        Engine engine(fx.rulebook_path());
     } catch (const RulebookError& e) {
         return e.what();
     }
@@ -153,8 +153,8 @@ TEST_CASE("a missing rulebook file is a RulebookError naming it", "[rulebook]")
 {
     Fixture fx;
     const std::string missing = fx.path("no-such-rulebook.yaml");
-    CHECK_THROWS_AS(Engine(missing, Engine::Options{}), RulebookError);
-    CHECK_THROWS_WITH(Engine(missing, Engine::Options{}), Catch::Contains(missing));
+    CHECK_THROWS_AS(Engine(missing), RulebookError);
+    CHECK_THROWS_WITH(Engine(missing), Catch::Contains(missing));
 }
 
 TEST_CASE("rulebook and layer errors are both redline errors (exit status 3)", "[rulebook]")
@@ -162,12 +162,12 @@ TEST_CASE("rulebook and layer errors are both redline errors (exit status 3)", "
     Fixture fx;
     write_zones(fx);
     fx.file("rulebook.yaml", k_head + "  - {id: OV, type: overlapp, layer: zones}\n");
-    CHECK_THROWS_AS(Engine(fx.rulebook_path(), Engine::Options{}), Error);
+    CHECK_THROWS_AS(Engine(fx.rulebook_path()), Error);
     fx.file("rulebook.yaml",
             "rulebook: 1\nworking_crs: EPSG:4549\nlayers:\n"
             "  zones: {source: layers.gpkg, layer: zones, key: nope}\n"
             "checks:\n  - {id: OV, type: overlap, layer: zones}\n");
-    CHECK_THROWS_AS(Engine(fx.rulebook_path(), Engine::Options{}), Error);
+    CHECK_THROWS_AS(Engine(fx.rulebook_path()), Error);
 }
 
 TEST_CASE("a layer without a CRS is a LayerError naming the layer", "[rulebook][layer]")
@@ -178,8 +178,8 @@ TEST_CASE("a layer without a CRS is a LayerError naming the layer", "[rulebook][
     fx.file("rulebook.yaml", "rulebook: 1\nworking_crs: EPSG:4549\nlayers:\n"
                              "  zones: {source: zones.csv, key: code}\n"
                              "checks:\n  - {id: OV, type: overlap, layer: zones}\n");
-    CHECK_THROWS_AS(Engine(fx.rulebook_path(), Engine::Options{}), LayerError);
-    CHECK_THROWS_WITH(Engine(fx.rulebook_path(), Engine::Options{}),
+    CHECK_THROWS_AS(Engine(fx.rulebook_path()), LayerError);
+    CHECK_THROWS_WITH(Engine(fx.rulebook_path()),
                       Catch::Contains("zones") && Catch::Contains("no CRS"));
 }
 
@@ -217,8 +217,8 @@ TEST_CASE("a declared field that the layer lacks is a LayerError naming it", "[r
                                  c.declaration +
                                  "}\n"
                                  "checks:\n  - {id: OV, type: overlap, layer: zones}\n");
-    CHECK_THROWS_AS(Engine(fx.rulebook_path(), Engine::Options{}), LayerError);
-    CHECK_THROWS_WITH(Engine(fx.rulebook_path(), Engine::Options{}),
+    CHECK_THROWS_AS(Engine(fx.rulebook_path()), LayerError);
+    CHECK_THROWS_WITH(Engine(fx.rulebook_path()),
                       Catch::Contains("zones") && Catch::Contains(c.field));
 }
 
@@ -229,8 +229,8 @@ TEST_CASE("a layer name missing from its source is a LayerError listing what it 
     fx.file("rulebook.yaml", "rulebook: 1\nworking_crs: EPSG:4549\nlayers:\n"
                              "  zones: {source: layers.gpkg, layer: zonez, key: code}\n"
                              "checks:\n  - {id: OV, type: overlap, layer: zones}\n");
-    CHECK_THROWS_AS(Engine(fx.rulebook_path(), Engine::Options{}), LayerError);
-    CHECK_THROWS_WITH(Engine(fx.rulebook_path(), Engine::Options{}),
+    CHECK_THROWS_AS(Engine(fx.rulebook_path()), LayerError);
+    CHECK_THROWS_WITH(Engine(fx.rulebook_path()),
                       Catch::Contains("zonez") && Catch::Contains("zones"));
 }
 
@@ -252,7 +252,7 @@ TEST_CASE("a bad `where` filter on a layer is a LayerError", "[rulebook][layer]"
     fx.file("rulebook.yaml", "rulebook: 1\nworking_crs: EPSG:4549\nlayers:\n"
                              "  zones: {source: layers.gpkg, layer: zones, key: code, where: \"no_such_field = 1\"}\n"
                              "checks:\n  - {id: OV, type: overlap, layer: zones}\n");
-    CHECK_THROWS_AS(Engine(fx.rulebook_path(), Engine::Options{}), LayerError);
+    CHECK_THROWS_AS(Engine(fx.rulebook_path()), LayerError);
 }
 
 TEST_CASE("a bad `where` filter on a check is a LayerError, never an empty subset",

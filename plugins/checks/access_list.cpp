@@ -1,0 +1,224 @@
+// `access_list`: the 生态环境准入清单. For each control unit the site
+// overlaps, every table row whose scope matches the unit (its key, its type,
+// or `*`) and whose industries match the application raises a finding with
+// the row's own rule_id, effect, dimension, clause and basis. SPEC §3-4.
+#include "plugins.hpp"
+
+#include "io/csv.hpp"
+#include "redline/error.hpp"
+#include "util/text.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace redline::plugins {
+
+namespace {
+
+const std::vector<std::string> k_dimensions = {"空间布局约束", "污染物排放管控", "环境风险防控",
+                                               "资源开发效率要求"};
+
+struct Row {
+    std::string rule_id;
+    std::string scope;
+    IndustrySet industries;
+    Outcome outcome;
+    std::string effect;
+    std::string dimension;
+    std::string clause;
+    std::string basis;
+    int line;
+};
+
+class AccessListCheck final : public Check {
+public:
+    const CheckInfo& info() const override
+    {
+        static const CheckInfo i{
+            "access_list",
+            "the access list rows that apply to the control units the site overlaps",
+            {{"layer", "the control-unit layer (declare its `type` field for type scopes)", true,
+              ParamKind::Layer},
+             {"table", "CSV: rule_id,scope,industries,effect,dimension,clause,basis", true,
+              ParamKind::File},
+             {"where", "OGR SQL filter on the layer", false, ParamKind::Filter}},
+            Drawing::Zone,
+            "layer"};
+        return i;
+    }
+
+    std::vector<std::string> files() const override { return {m_table_path}; }
+
+private:
+    void do_configure(const Params& p, const ConfigEnv& env) override
+    {
+        m_layer = layer_param(p, "layer", env);
+        m_where = p.optional_string("where").value_or("");
+        m_table_path = env.rulebook.resolve(p.string("table"));
+        m_warnings = env.warnings;
+        std::ifstream in(m_table_path, std::ios::binary);
+        if (!in)
+            p.fail("table", "cannot open the access list '" + m_table_path + "'");
+        std::stringstream ss;
+        ss << in.rdbuf();
+        CsvTable csv;
+        try {
+            csv = parse_csv(ss.str());
+        } catch (const Error& e) {
+            throw RulebookError(m_table_path + ": " + e.what());
+        }
+        const char* cols[] = {"rule_id", "scope", "industries", "effect", "dimension", "clause", "basis"};
+        std::size_t idx[7];
+        for (int c = 0; c < 7; ++c) {
+            idx[c] = csv.find_column(cols[c]);
+            if (idx[c] == CsvTable::npos)
+                throw RulebookError(m_table_path, 1, cols[c],
+                                    "missing column (need rule_id,scope,industries,effect,dimension,clause,basis)");
+        }
+        std::set<std::string> ids;
+        for (std::size_t r = 0; r < csv.rows.size(); ++r) {
+            const auto& cells = csv.rows[r];
+            const int line = static_cast<int>(csv.row_lines[r]);
+            Row row;
+            row.line = line;
+            row.rule_id = trim(cells[idx[0]]);
+            row.scope = trim(cells[idx[1]]);
+            row.effect = to_lower_ascii(trim(cells[idx[3]]));
+            row.dimension = trim(cells[idx[4]]);
+            row.clause = trim(cells[idx[5]]);
+            row.basis = trim(cells[idx[6]]);
+            if (row.rule_id.empty())
+                throw RulebookError(m_table_path, line, "rule_id", "empty rule_id");
+            if (!ids.insert(row.rule_id).second && env.warnings)
+                env.warnings->push_back(m_table_path + ":" + std::to_string(line) +
+                                        ": duplicate rule_id '" + row.rule_id + "'");
+            if (row.scope.empty())
+                throw RulebookError(m_table_path, line, "scope",
+                                    "empty scope (a unit key, a unit type or *)");
+            if (row.effect == "prohibit")
+                row.outcome = Outcome::Fail;
+            else if (row.effect == "restrict")
+                row.outcome = Outcome::Conditional;
+            else if (row.effect == "allow")
+                row.outcome = Outcome::Info;
+            else
+                throw RulebookError(m_table_path, line, "effect",
+                                    "'" + row.effect + "' is not prohibit, restrict or allow");
+            bool dim_known = false;
+            for (const auto& d : k_dimensions)
+                dim_known = dim_known || d == row.dimension;
+            if (!dim_known && env.warnings)
+                env.warnings->push_back(m_table_path + ":" + std::to_string(line) + ": dimension '" +
+                                        row.dimension + "' is not one of 空间布局约束 / 污染物排放管控 / "
+                                        "环境风险防控 / 资源开发效率要求");
+            const std::string sel = trim(cells[idx[2]]);
+            if (sel.empty() || sel == "*") {
+                row.industries = IndustrySet::everything();
+            } else {
+                for (const auto& item : split(sel, ';')) {
+                    if (trim(item).empty())
+                        continue;
+                    bool known = true;
+                    try {
+                        IndustrySelector s = IndustrySelector::parse(item, env.table, &known);
+                        if (s.is_class() && env.rulebook.industry_classes.empty())
+                            throw RulebookError(m_table_path, line, "industries",
+                                                "'" + item + "' needs `industry_classes` in the rulebook");
+                        row.industries.add(std::move(s));
+                    } catch (const RulebookError&) {
+                        throw;
+                    } catch (const Error& e) {
+                        throw RulebookError(m_table_path, line, "industries", e.what());
+                    }
+                    if (!known && env.warnings)
+                        env.warnings->push_back(m_table_path + ":" + std::to_string(line) +
+                                                ": rule " + row.rule_id + ": industry selector '" +
+                                                trim(item) + "' is not a GB/T 4754-2017 code");
+                }
+            }
+            m_rows.push_back(std::move(row));
+        }
+    }
+
+    void do_prepare(LayerSet& layers) override
+    {
+        m_subset = layers.subset(m_layer, m_where);
+        const Layer& layer = *m_subset.layer;
+        std::set<std::string> keys;
+        std::set<std::string> types = {"优先保护", "重点管控", "一般管控"};
+        for (const auto& f : layer.features()) {
+            keys.insert(f.key);
+            if (!f.type.empty())
+                types.insert(f.type);
+        }
+        for (const auto& row : m_rows) {
+            if (row.scope == "*" || keys.count(row.scope))
+                continue;
+            if (types.count(row.scope)) {
+                if (layer.def().type.empty())
+                    throw LayerError(m_table_path + ":" + std::to_string(row.line) + ": rule " +
+                                     row.rule_id + " is scoped to the unit type '" + row.scope +
+                                     "' but layer '" + layer.name() + "' declares no `type` field");
+                continue;
+            }
+            if (m_warnings)
+                m_warnings->push_back(m_table_path + ":" + std::to_string(row.line) + ": rule " +
+                                      row.rule_id + ": scope '" + row.scope +
+                                      "' is neither a unit key of layer '" + layer.name() +
+                                      "', a unit type nor *: the row never applies");
+        }
+    }
+
+    void do_evaluate(const Site& site, Workspace& ws, std::vector<Finding>& out) const override
+    {
+        for (Hit& h : overlaps(ws, site, m_subset, tolerances())) {
+            const LayerFeature& unit = m_subset.layer->feature(h.feature);
+            for (std::size_t ri = 0; ri < m_rows.size(); ++ri) {
+                const Row& row = m_rows[ri];
+                if (row.scope != "*" && row.scope != unit.key && row.scope != unit.type)
+                    continue;
+                if (!row.industries.matches(site.industry))
+                    continue;
+                Finding f = make_finding();
+                describe_overlap(f, site, *m_subset.layer, h.feature, h.overlap, ws);
+                f.rule_id = row.rule_id;
+                f.outcome = row.outcome;
+                f.dimension = row.dimension;
+                f.clause = row.clause;
+                f.basis = row.basis;
+                f.item = static_cast<std::uint32_t>(ri);
+                out.push_back(std::move(f));
+            }
+        }
+    }
+
+    /// The row's own effect and clause, whatever an exception made of the finding.
+    std::string do_describe(const Finding& f, Lang lang) const override
+    {
+        const Row& row = m_rows.at(f.item);
+        const std::string name = feature_name(f);
+        const std::string verb_zh = row.effect == "prohibit"   ? "禁止"
+                                    : row.effect == "restrict" ? "限制"
+                                                               : "允许";
+        return tr(lang, "「" + name + "」" + verb_zh + "：" + row.clause,
+                  "'" + name + "' " + row.effect + ": " + row.clause);
+    }
+
+    std::string m_layer;
+    std::string m_where;
+    std::string m_table_path;
+    LayerSubset m_subset;
+    std::vector<Row> m_rows;
+    std::vector<std::string>* m_warnings = nullptr;
+};
+
+} // namespace
+
+std::unique_ptr<Check> make_access_list()
+{
+    return std::make_unique<AccessListCheck>();
+}
+
+} // namespace redline::plugins

@@ -1,0 +1,68 @@
+// `overlap`: a finding per feature of `layer` (after `where`) the site
+// overlaps, with the overlap piece as evidence. SPEC §4.
+#include "plugins.hpp"
+
+#include "util/text.hpp"
+
+#include <cmath>
+
+namespace redline::plugins {
+
+namespace {
+
+class OverlapCheck final : public Check {
+public:
+    const CheckInfo& info() const override
+    {
+        static const CheckInfo i{"overlap",
+                                 "the site overlaps a feature of the layer (area, length or point)",
+                                 {{"layer", "layer name", true, ParamKind::Layer},
+                                  {"where", "OGR SQL filter on the layer", false, ParamKind::Filter}}};
+        return i;
+    }
+
+private:
+    void do_configure(const Params& p, const ConfigEnv& env) override
+    {
+        m_layer = layer_param(p, "layer", env);
+        m_where = p.optional_string("where").value_or("");
+    }
+
+    void do_prepare(LayerSet& layers) override { m_subset = layers.subset(m_layer, m_where); }
+
+    void do_evaluate(const Site& site, Workspace& ws, std::vector<Finding>& out) const override
+    {
+        for (Hit& h : overlaps(ws, site, m_subset, tolerances())) {
+            Finding f = make_finding();
+            describe_overlap(f, site, *m_subset.layer, h.feature, h.overlap, ws);
+            out.push_back(std::move(f));
+        }
+    }
+
+    std::string do_describe(const Finding& f, Lang lang) const override
+    {
+        const std::string name = feature_name(f);
+        if (f.measure == "overlap_area")
+            return tr(lang, "与「" + name + "」重叠 " + format_number(f.value) + " m²" +
+                                (std::isnan(f.share) ? "" : "（占项目 " + format_number(f.share, 1) + "%）"),
+                      "overlaps '" + name + "' by " + format_number(f.value) + " m²" +
+                          (std::isnan(f.share) ? "" : " (" + format_number(f.share, 1) + "% of the site)"));
+        if (f.measure == "overlap_length")
+            return tr(lang, "穿越「" + name + "」" + format_number(f.value) + " m",
+                      "crosses '" + name + "' for " + format_number(f.value) + " m");
+        return tr(lang, "位于「" + name + "」内", "lies in '" + name + "'");
+    }
+
+    std::string m_layer;
+    std::string m_where;
+    LayerSubset m_subset;
+};
+
+} // namespace
+
+std::unique_ptr<Check> make_overlap()
+{
+    return std::make_unique<OverlapCheck>();
+}
+
+} // namespace redline::plugins

@@ -1,0 +1,370 @@
+#include "redline/engine.hpp"
+
+#include "redline/check.hpp"
+#include "redline/layer.hpp"
+#include "redline/rulebook.hpp"
+#include "redline/spatial.hpp"
+#include "redline/words.hpp"
+#include "redline/workspace.hpp"
+#include "geometry/convert.hpp"
+#include "io/gdal.hpp"
+#include "geometry/coords.hpp"
+#include "redline/error.hpp"
+#include "geometry/geometry_text.hpp"
+#include "util/text.hpp"
+
+#include <ogr_api.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace redline {
+
+struct Engine::Impl {
+    Rulebook rulebook;
+    std::unique_ptr<LayerSet> layers;
+    std::vector<std::unique_ptr<Check>> checks; ///< COVERAGE first, then the rulebook's
+    std::vector<std::string> warnings;
+    OGRSpatialReference input_srs;
+    const Layer* townships = nullptr;
+    const Layer* units = nullptr;
+
+    explicit Impl(const std::string& path) : rulebook(load_rulebook(path)) {}
+    void configure_checks();
+};
+
+namespace {
+
+/// The rulebook's CRS `key` (input_crs, working_crs), as a RulebookError when unusable.
+OGRSpatialReference rulebook_srs(const Rulebook& rb, const std::string& value, const char* key)
+{
+    try {
+        return gdal::srs_from_user(value, key);
+    } catch (const RulebookError&) {
+        throw;
+    } catch (const Error& e) {
+        throw RulebookError(rb.path, 0, key, e.what());
+    }
+}
+
+} // namespace
+
+void Engine::Impl::configure_checks()
+{
+    ConfigEnv env{rulebook, IndustryTable::gbt4754_2017(), &warnings};
+    const CheckRegistry& registry = CheckRegistry::builtin();
+    if (!rulebook.coverage.empty()) {
+        YAML::Node n;
+        n["id"] = "COVERAGE";
+        n["type"] = "coverage";
+        n["layer"] = rulebook.coverage;
+        auto c = registry.create("coverage");
+        c->configure(CheckSpec{"COVERAGE", "coverage", Params(n, rulebook.path, "coverage")}, env);
+        checks.push_back(std::move(c));
+    }
+    for (const CheckSpec& spec : rulebook.checks) {
+        auto c = registry.create(spec.type);
+        if (!c)
+            spec.params.fail("type", "unknown check type '" + spec.type + "' (known: " +
+                                         join(registry.names(), ", ") + ")");
+        c->configure(spec, env);
+        checks.push_back(std::move(c));
+    }
+}
+
+Engine::Engine(const std::string& rulebook_path) : m_impl(std::make_unique<Impl>(rulebook_path))
+{
+    gdal::initialise();
+    Impl& m = *m_impl;
+    m.input_srs = rulebook_srs(m.rulebook, m.rulebook.input_crs, "input_crs");
+    rulebook_srs(m.rulebook, m.rulebook.working_crs, "working_crs");
+    // Configure every check before touching a layer: rulebook mistakes are
+    // reported without waiting for data to load.
+    m.configure_checks();
+    m.layers = std::make_unique<LayerSet>(m.rulebook);
+    for (auto& c : m.checks)
+        c->prepare(*m.layers);
+    if (!m.rulebook.township_layer.empty())
+        m.townships = m.layers->find(m.rulebook.township_layer);
+    if (!m.rulebook.unit_layer.empty())
+        m.units = m.layers->find(m.rulebook.unit_layer);
+}
+
+Engine::~Engine() = default;
+
+const Rulebook& Engine::rulebook() const { return m_impl->rulebook; }
+const LayerSet& Engine::layers() const { return *m_impl->layers; }
+const std::vector<std::unique_ptr<Check>>& Engine::checks() const { return m_impl->checks; }
+const std::vector<std::string>& Engine::warnings() const { return m_impl->warnings; }
+const OGRSpatialReference& Engine::input_srs() const { return m_impl->input_srs; }
+const Layer* Engine::township_layer() const { return m_impl->townships; }
+const Layer* Engine::unit_layer() const { return m_impl->units; }
+
+struct Engine::Worker::State {
+    explicit State(const Engine& engine, bool keep)
+        : ws(engine.layers()), transforms(engine.layers().working_srs()), keep_input_geometry(keep)
+    {
+    }
+    Workspace ws;
+    OverlapMemo memo;
+    gdal::TransformsTo transforms; ///< to the working CRS
+    bool keep_input_geometry;
+};
+
+Engine::Worker::Worker(const Engine& engine, bool keep_input_geometry)
+    : m_engine(engine), m_state(std::make_unique<State>(engine, keep_input_geometry))
+{
+}
+
+Engine::Worker::~Worker() = default;
+
+namespace {
+
+/// Finds the first non-finite coordinate of a geometry.
+class FiniteCheck final : public OGRDefaultConstGeometryVisitor {
+public:
+    using OGRDefaultConstGeometryVisitor::visit;
+    void visit(const OGRPoint* p) override
+    {
+        if (!p->IsEmpty() && (!std::isfinite(p->getX()) || !std::isfinite(p->getY())))
+            finite = false;
+    }
+    bool finite = true;
+};
+
+bool is_finite(const OGRGeometry& g)
+{
+    FiniteCheck check;
+    g.accept(&check);
+    return check.finite;
+}
+
+/// The geographic bounds problem of a geometry in degrees, or none.
+class RangeCheck final : public OGRDefaultConstGeometryVisitor {
+public:
+    using OGRDefaultConstGeometryVisitor::visit;
+    void visit(const OGRPoint* p) override
+    {
+        if (p->IsEmpty() || !problem.empty())
+            return;
+        if (std::fabs(p->getY()) > 90) {
+            const std::string y = format_number(p->getY(), 6);
+            problem = Text("纬度 " + y + " 超出 ±90°", "latitude " + y + " is beyond ±90°");
+            if (std::fabs(p->getX()) <= 90 && std::fabs(p->getY()) <= 180)
+                problem = problem + Text("（经纬度可能颠倒）", " (lat/lon swapped?)");
+        } else if (std::fabs(p->getX()) > 180) {
+            const std::string x = format_number(p->getX(), 6);
+            problem = Text("经度 " + x + " 超出 ±180°", "longitude " + x + " is beyond ±180°");
+        }
+    }
+    Text problem;
+};
+
+/// The application's industry, resolved in GB/T 4754-2017 and the
+/// rulebook's classes; throws RecordError.
+Industry resolve_industry(const Application& app, const Rulebook& rb)
+{
+    const IndustryTable& table = IndustryTable::gbt4754_2017();
+    const std::string raw_code = trim(app.industry);
+    if (raw_code.empty())
+        throw RecordError(Text("缺少行业代码", "the industry code is missing"));
+    auto code = table.normalise(raw_code);
+    if (!code)
+        throw RecordError(Text("行业代码「" + raw_code + "」不在 GB/T 4754-2017 中",
+                               "industry code '" + raw_code + "' is not in GB/T 4754-2017"));
+    Industry industry;
+    industry.code = *code;
+    industry.name = table.find(*code)->name;
+    industry.cls = rb.industry_classes.class_of(*code);
+    return industry;
+}
+
+/// The application's geometry as given, checked: present, not empty,
+/// finite, within ±180/±90 when geographic; throws RecordError.
+gdal::GeometryPtr read_geometry(const Application& app, const OGRSpatialReference& from)
+{
+    gdal::GeometryPtr g;
+    if (app.has_wkb) {
+        if (app.wkb.empty())
+            throw RecordError(Text("记录没有几何", "the record has no geometry"));
+        g = wkb_to_ogr(app.wkb);
+    } else {
+        g = parse_text_geometry(app.geometry_text);
+    }
+    if (g->IsEmpty())
+        throw RecordError(Text("几何为空（EMPTY）", "the geometry is empty"));
+    if (!is_finite(*g))
+        throw RecordError(Text("几何含非有限坐标（NaN 或无穷）",
+                               "the geometry has a non-finite coordinate (NaN or infinity)"));
+    if (from.IsGeographic()) {
+        RangeCheck range;
+        g->accept(&range);
+        if (!range.problem.empty())
+            throw RecordError(Text("坐标超出范围：", "coordinates out of range: ") + range.problem);
+    }
+    return g;
+}
+
+/// --coords gcj02|bd09: web-map coordinates back to WGS84/CGCS2000 before
+/// anything is measured or reported.
+void undo_web_datum(const Application& app, const OGRSpatialReference& from, OGRGeometry& g)
+{
+    if (app.datum == coords::Datum::Wgs84)
+        return;
+    const std::string name = coords::datum_name(app.datum);
+    if (!from.IsGeographic())
+        throw RecordError(Text("--coords " + name + " 仅适用于经纬度坐标",
+                               "--coords " + name + " applies to geographic (lon/lat) coordinates only"));
+    if (!coords::to_wgs84(app.datum, g))
+        throw RecordError(Text("无法从 " + name + " 转换坐标", "cannot convert the coordinates from " + name));
+}
+
+/// `g` in GEOS, valid (repaired, keeping its dimension); its WKB into `wkb`.
+geos::GeomPtr to_valid_geos(geos::Context& ctx, const OGRGeometry& g, int& dim,
+                            std::vector<unsigned char>& wkb)
+{
+    if (g.getGeometryType() == wkbPoint) {
+        // Most applications are 2D points: no WKB round trip into GEOS, and
+        // a finite point is valid. OGR's NDR WKB of a 2D point is GEOS's.
+        const OGRPoint* p = g.toPoint();
+        dim = 0;
+        wkb = ogr_to_wkb(g);
+        return geos::own(ctx, GEOSGeom_createPointFromXY_r(ctx.handle(), p->getX(), p->getY()), "point");
+    }
+    geos::GeomPtr geom = ogr_to_geos(ctx, g);
+    dim = geos::dimension(ctx, geom.get());
+    if (!geos::predicate(ctx, GEOSisValid_r(ctx.handle(), geom.get()), "isValid")) {
+        geos::GeomPtr fixed = geos::own(ctx, GEOSMakeValid_r(ctx.handle(), geom.get()), "make-valid");
+        geom = geos::keep_dimension(ctx, fixed.get(), dim);
+        if (geos::is_empty(ctx, geom.get()))
+            throw RecordError(Text("几何无效且无法修复", "the geometry is invalid and cannot be repaired"));
+    }
+    wkb = geos::to_wkb(ctx, geom.get());
+    return geom;
+}
+
+/// Keys (and labels) of the features of `layer` the site overlaps.
+void zones_of(Workspace& ws, const Site& site, const Layer* layer, const Tolerances& tol,
+              std::vector<std::string>* keys, std::vector<std::string>* labels)
+{
+    if (!layer)
+        return;
+    for (const Hit& h : overlaps(ws, site, LayerSubset{layer, nullptr, ""}, tol)) {
+        const LayerFeature& f = layer->feature(h.feature);
+        keys->push_back(f.key);
+        if (labels)
+            labels->push_back(f.label.empty() ? f.key : f.label);
+    }
+}
+
+} // namespace
+
+SiteResult Engine::Worker::screen(const Application& app)
+{
+    SiteResult r;
+    r.index = app.index;
+    r.site_id = app.site_id;
+    try {
+        screen_site(app, r);
+    } catch (const RecordError& e) {
+        r.findings.clear();
+        r.verdict = Outcome::Error;
+        r.reason = e.reason();
+    } catch (const Error& e) {
+        // A GEOS/GDAL failure on one record must not stop the run.
+        r.findings.clear();
+        r.verdict = Outcome::Error;
+        r.reason = Text("几何运算失败：", "geometry operation failed: ") + Text::same(e.what());
+    }
+    return r;
+}
+
+void Engine::Worker::screen_site(const Application& app, SiteResult& r)
+{
+    const Impl& engine = *m_engine.m_impl;
+    State& st = *m_state;
+    if (!app.read_error.empty())
+        throw RecordError(app.read_error);
+    // Industry first: a record without a valid code is unusable.
+    const Industry industry = resolve_industry(app, engine.rulebook);
+    r.industry = industry.code;
+
+    const OGRSpatialReference& from = app.srs ? *app.srs : engine.input_srs;
+    gdal::GeometryPtr g = read_geometry(app, from);
+    undo_web_datum(app, from, *g);
+    if (st.keep_input_geometry) {
+        r.input_geometry.resize(g->WkbSize());
+        if (g->exportToWkb(wkbNDR, r.input_geometry.data(), wkbVariantIso) != OGRERR_NONE)
+            r.input_geometry.clear();
+    }
+    if (OGRCoordinateTransformation* ct = st.transforms.from(from)) {
+        gdal::ErrorCapture capture;
+        if (g->transform(ct) != OGRERR_NONE || !is_finite(*g))
+            throw RecordError(Text("无法转换到工作坐标系 ", "cannot transform to the working CRS ") +
+                              Text::same(engine.rulebook.working_crs));
+    }
+
+    geos::Context& ctx = st.ws.ctx();
+    int dim = 0;
+    geos::GeomPtr geom = to_valid_geos(ctx, *g, dim, r.geometry);
+    Site site;
+    site.id = app.site_id;
+    site.industry = industry;
+    site.geometry = geom.get();
+    site.wkb = &r.geometry;
+    site.dimension = dim;
+    site.size = dim == 2 ? geos::area(ctx, geom.get()) : dim == 1 ? geos::length(ctx, geom.get()) : 0;
+    site.bounds = geos::bounds(ctx, geom.get());
+    site.attributes = &app.attributes;
+    st.memo.clear();
+    site.memo = &st.memo;
+
+    for (const auto& check : engine.checks)
+        check->evaluate(site, st.ws, r.findings);
+    const Tolerances tol{engine.rulebook.area_tolerance, engine.rulebook.length_tolerance};
+    zones_of(st.ws, site, engine.townships, tol, &r.township_keys, &r.townships);
+    zones_of(st.ws, site, engine.units, tol, &r.units, nullptr);
+
+    r.verdict = Outcome::Pass;
+    for (const auto& f : r.findings)
+        if (f.outcome != Outcome::Info && f.outcome > r.verdict)
+            r.verdict = f.outcome;
+}
+
+namespace {
+
+std::string compose_message(const SiteResult& r, Lang lang)
+{
+    if (r.verdict == Outcome::Error)
+        return verdict_word(r.verdict, lang) + tr(lang, "：", ": ") + r.error;
+    std::vector<std::string> parts;
+    for (const auto& f : r.findings)
+        if (f.outcome != Outcome::Info)
+            parts.push_back(f.rule_id + " " + f.detail);
+    if (parts.empty())
+        return verdict_word(r.verdict, lang) +
+               tr(lang, "：未触及任何管控规则", ": no rule is triggered");
+    const std::size_t shown = 6;
+    std::string more;
+    if (parts.size() > shown) {
+        more = tr(lang, "；等 " + std::to_string(parts.size()) + " 项",
+                  "; " + std::to_string(parts.size() - shown) + " more");
+        parts.resize(shown);
+    }
+    return verdict_word(r.verdict, lang) + tr(lang, "：", ": ") + join(parts, tr(lang, "；", "; ")) +
+           more;
+}
+
+} // namespace
+
+void render(SiteResult& r, Lang lang)
+{
+    for (Finding& f : r.findings)
+        if (f.check)
+            f.check->describe(f, lang);
+    r.error = r.reason.in(lang);
+    r.message = compose_message(r, lang);
+}
+
+} // namespace redline

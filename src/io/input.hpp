@@ -1,0 +1,76 @@
+// Reads applications from any GDAL vector source or from a CSV with a
+// `wkt` column or `lon`/`lat` columns (UTF-8, with or without BOM).
+#pragma once
+
+#include "redline/application.hpp"
+#include "redline/source.hpp"
+#include "io/gdal.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace redline {
+
+
+/// The file source behind open_applications() (source.hpp).
+class ApplicationReader final : public ApplicationSource {
+public:
+    /// Opens the source; throws UsageError when it cannot be read or has no
+    /// geometry (no wkt nor lon/lat column in a CSV).
+    ApplicationReader(const std::string& source, const InputOptions& options);
+
+    /// Reads the next record; false at the end. Never throws for a bad
+    /// record: problems go to Application::read_error.
+    bool next(Application& out) override;
+    /// Total records when cheap to know.
+    std::optional<std::size_t> count() const override;
+    const SourceInfo& info() const override { return m_info; }
+    /// "applications: N records repeat an earlier id ..." when some do.
+    std::vector<std::string> closing_notes() const override;
+
+    const std::vector<std::string>& field_names() const { return m_names; }
+    const std::vector<OGRFieldType>& field_types() const { return m_types; }
+    /// CRS of the coordinates (null = the rulebook's input_crs).
+    std::shared_ptr<const OGRSpatialReference> srs() const { return m_srs; }
+    bool is_csv() const { return m_csv; }
+    /// What the reader noticed and worked around (an encoding detected, ...):
+    /// printed as warnings and kept in run_info.
+    const std::vector<std::string>& notes() const { return m_notes; }
+    /// Ids seen more than once so far (every record is kept), and how many
+    /// records repeat an earlier id.
+    const std::vector<std::string>& duplicate_ids() const { return m_duplicate_examples; }
+    std::size_t duplicate_count() const { return m_duplicate_count; }
+    /// The encoding the text was read in ("UTF-8", "GB18030"...; empty when
+    /// left to the driver).
+    const std::string& encoding() const { return m_encoding; }
+    ~ApplicationReader() override;
+    ApplicationReader(const ApplicationReader&) = delete;
+    ApplicationReader& operator=(const ApplicationReader&) = delete;
+
+private:
+    void open(const std::string& source, const InputOptions& options);
+    void open_csv(const std::string& source, const InputOptions& options,
+                  std::vector<std::string>& open_options, std::string& path);
+    SourceInfo m_info;
+    std::vector<std::string> m_notes;
+    std::string m_encoding;
+    std::string m_temp; ///< a UTF-8 copy of a non-UTF-8 CSV, removed on destruction
+    coords::Datum m_datum = coords::Datum::Wgs84;
+    std::unordered_set<std::string> m_seen_ids;
+    std::vector<std::string> m_duplicate_examples;
+    std::size_t m_duplicate_count = 0;
+    gdal::DatasetPtr m_ds;
+    OGRLayer* m_layer = nullptr;
+    bool m_csv = false;
+    int m_wkt = -1, m_lon = -1, m_lat = -1;
+    int m_id = -1, m_name = -1, m_industry = -1;
+    std::vector<std::string> m_names;
+    std::vector<OGRFieldType> m_types;
+    std::shared_ptr<const OGRSpatialReference> m_srs;
+    std::size_t m_next_index = 0;
+};
+
+} // namespace redline

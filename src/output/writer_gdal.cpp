@@ -1,0 +1,383 @@
+#include "output/writers.hpp"
+
+#include "output/context_layers.hpp"
+#include "geometry/convert.hpp"
+#include "redline/error.hpp"
+#include "util/text.hpp"
+
+#include <set>
+
+namespace redline {
+
+namespace {
+
+const std::vector<std::string> k_site_fields = {
+    "site_id", "verdict", "fail_count", "conditional_count", "incomplete_count", "rule_ids",
+    "township", "units", "industry_code", "message"};
+
+OGRLayer* create_layer(GDALDataset& ds, const std::string& name, OGRwkbGeometryType type,
+                       const OGRSpatialReference* srs, char** options = nullptr)
+{
+    gdal::ErrorCapture capture;
+    OGRSpatialReference* copy = srs ? srs->Clone() : nullptr;
+    OGRLayer* layer = ds.CreateLayer(name.c_str(), copy, type, options);
+    if (copy)
+        copy->Release();
+    if (!layer)
+        throw OutputError("cannot create layer '" + name + "': " + capture.failures());
+    return layer;
+}
+
+void add_field(OGRLayer& layer, const std::string& name, OGRFieldType type)
+{
+    OGRFieldDefn def(name.c_str(), type);
+    gdal::ErrorCapture capture;
+    if (layer.CreateField(&def) != OGRERR_NONE)
+        throw OutputError("cannot create field '" + name + "' in '" + layer.GetName() +
+                          "': " + capture.failures());
+}
+
+void create_feature(OGRLayer& layer, OGRFeature& f)
+{
+    gdal::ErrorCapture capture;
+    if (layer.CreateFeature(&f) != OGRERR_NONE)
+        throw OutputError(std::string("cannot write to '") + layer.GetName() +
+                          "': " + capture.failures());
+}
+
+void set_real(OGRFeature& f, int field, double v)
+{
+    if (std::isnan(v))
+        f.SetFieldNull(field);
+    else
+        f.SetField(field, v);
+}
+
+/// Sets a string field unless it already holds `v`: the findings feature is
+/// refilled row after row, and much repeats from one row to the next (the
+/// site id across a site's findings, a rule's clause and basis).
+void set_text(OGRFeature& f, int field, const std::string& v)
+{
+    if (f.IsFieldSetAndNotNull(field) && v == f.GetFieldAsString(field))
+        return;
+    f.SetField(field, v.c_str());
+}
+
+int field_index(OGRLayer& layer, const char* name)
+{
+    const int i = layer.GetLayerDefn()->GetFieldIndex(name);
+    if (i < 0)
+        throw OutputError(std::string("field '") + name + "' missing in '" + layer.GetName() + "'");
+    return i;
+}
+
+std::string field_stem(const std::string& id)
+{
+    std::string out;
+    for (char c : to_lower_ascii(id))
+        out += ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) ? c : '_';
+    return out;
+}
+
+} // namespace
+
+const std::vector<std::string>& site_result_fields()
+{
+    return k_site_fields;
+}
+
+GdalResultWriter::GdalResultWriter(std::string path, GdalSinkOptions options)
+    : m_options(std::move(options)), m_path(std::move(path))
+{
+}
+
+void GdalResultWriter::begin(const SinkContext& context)
+{
+    m_engine = &context.engine;
+    const std::string& path = m_path;
+    gdal::ErrorCapture capture;
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(m_options.format.c_str());
+    if (!driver || !driver->GetMetadataItem(GDAL_DCAP_VECTOR) ||
+        !driver->GetMetadataItem(GDAL_DCAP_CREATE))
+        throw OutputError("'" + m_options.format + "' is not a GDAL vector format that can be written");
+    m_ds.reset(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!m_ds)
+        throw OutputError("cannot create '" + path + "': " + capture.failures());
+
+    const SourceInfo& options = context.source;
+    const OGRSpatialReference* srs = &m_engine->layers().working_srs();
+    // GeoPackage: no index while writing; write_spatial_indexes() bulk-loads
+    // one after GDAL has closed the file (gpkg_rtree.hpp says why).
+    m_gpkg = EQUAL(driver->GetDescription(), "GPKG");
+    CPLStringList no_index;
+    if (m_gpkg)
+        no_index.SetNameValue("SPATIAL_INDEX", "NO");
+    m_sites = create_layer(*m_ds, "sites", wkbUnknown, srs, no_index.List());
+    std::set<std::string> ours;
+    for (const auto& f : k_site_fields)
+        ours.insert(f);
+    for (std::size_t i = 0; i < options.field_names.size(); ++i) {
+        std::string name = options.field_names[i];
+        if (ours.count(to_lower_ascii(name)))
+            name = "in_" + name; // never shadow a result field
+        OGRFieldType type = options.field_types[i];
+        if (type != OFTInteger && type != OFTInteger64 && type != OFTReal && type != OFTString &&
+            type != OFTDate && type != OFTDateTime)
+            type = OFTString;
+        add_field(*m_sites, name, type);
+        m_input_field_index.push_back(m_sites->GetLayerDefn()->GetFieldCount() - 1);
+    }
+    add_field(*m_sites, "site_id", OFTString);
+    add_field(*m_sites, "verdict", OFTString);
+    add_field(*m_sites, "fail_count", OFTInteger);
+    add_field(*m_sites, "conditional_count", OFTInteger);
+    add_field(*m_sites, "incomplete_count", OFTInteger);
+    add_field(*m_sites, "rule_ids", OFTString);
+    add_field(*m_sites, "township", OFTString);
+    add_field(*m_sites, "units", OFTString);
+    add_field(*m_sites, "industry_code", OFTString);
+    add_field(*m_sites, "message", OFTString);
+
+    m_findings = create_layer(*m_ds, "findings", wkbUnknown, srs, no_index.List());
+    for (const char* name : {"site_id", "rule_id", "check_type", "outcome", "layer", "feature_key",
+                             "feature_label", "measure"})
+        add_field(*m_findings, name, OFTString);
+    add_field(*m_findings, "value", OFTReal);
+    add_field(*m_findings, "threshold", OFTReal);
+    add_field(*m_findings, "unit", OFTString);
+    add_field(*m_findings, "share_pct", OFTReal);
+    for (const char* name : {"dimension", "clause", "basis", "detail"})
+        add_field(*m_findings, name, OFTString);
+
+    OGRLayer& s = *m_sites;
+    m_sf = {field_index(s, "site_id"), field_index(s, "verdict"), field_index(s, "fail_count"),
+            field_index(s, "conditional_count"), field_index(s, "incomplete_count"),
+            field_index(s, "rule_ids"), field_index(s, "township"), field_index(s, "units"),
+            field_index(s, "industry_code"), field_index(s, "message")};
+    OGRLayer& f = *m_findings;
+    m_ff = {field_index(f, "site_id"), field_index(f, "rule_id"), field_index(f, "check_type"),
+            field_index(f, "outcome"), field_index(f, "layer"), field_index(f, "feature_key"),
+            field_index(f, "feature_label"), field_index(f, "measure"), field_index(f, "value"),
+            field_index(f, "threshold"), field_index(f, "unit"), field_index(f, "share_pct"),
+            field_index(f, "dimension"), field_index(f, "clause"), field_index(f, "basis"),
+            field_index(f, "detail")};
+    m_sites_index = {"sites", m_sites->GetGeometryColumn(), {}};
+    m_findings_index = {"findings", m_findings->GetGeometryColumn(), {}};
+
+    m_in_transaction = m_ds->StartTransaction(FALSE) == OGRERR_NONE;
+}
+
+void GdalResultWriter::create(OGRLayer& layer, OGRFeature& f, gpkg::SpatialIndex* index)
+{
+    create_feature(layer, f);
+    const OGRGeometry* g = f.GetGeometryRef();
+    if (m_gpkg && index && g && !g->IsEmpty()) {
+        OGREnvelope e;
+        g->getEnvelope(&e);
+        index->add(f.GetFID(), e.MinX, e.MinY, e.MaxX, e.MaxY);
+    }
+}
+
+void GdalResultWriter::write(const SiteResult& r, const Application& app)
+{
+    gdal::FeaturePtr f(OGRFeature::CreateFeature(m_sites->GetLayerDefn()));
+    for (std::size_t i = 0; i < m_input_field_index.size() && i < app.attributes.size(); ++i)
+        if (const auto& v = app.attributes[i].second)
+            f->SetField(m_input_field_index[i], v->c_str());
+    f->SetField(m_sf.site_id, r.site_id.c_str());
+    f->SetField(m_sf.verdict, std::string(outcome_name(r.verdict)).c_str());
+    f->SetField(m_sf.fail_count, static_cast<int>(r.count(Outcome::Fail)));
+    f->SetField(m_sf.conditional_count, static_cast<int>(r.count(Outcome::Conditional)));
+    f->SetField(m_sf.incomplete_count, static_cast<int>(r.count(Outcome::Incomplete)));
+    f->SetField(m_sf.rule_ids, join(r.rule_ids(), ",").c_str());
+    f->SetField(m_sf.township, join(r.townships, ";").c_str());
+    f->SetField(m_sf.units, join(r.units, ";").c_str());
+    f->SetField(m_sf.industry_code, r.industry.c_str());
+    f->SetField(m_sf.message, r.message.c_str());
+    if (!r.geometry.empty()) {
+        gdal::GeometryPtr g = wkb_to_ogr(r.geometry);
+        m_site_kinds.add(g->getGeometryType());
+        OGREnvelope e;
+        g->getEnvelope(&e);
+        m_extent.Merge(e);
+        f->SetGeometryDirectly(g.release());
+    }
+    create(*m_sites, *f, &m_sites_index);
+    write_findings(r);
+}
+
+void GdalResultWriter::write_findings(const SiteResult& r)
+{
+    if (!m_finding)
+        m_finding.reset(OGRFeature::CreateFeature(m_findings->GetLayerDefn()));
+    OGRFeature* f = m_finding.get();
+    for (const Finding& fd : r.findings) {
+        f->SetFID(OGRNullFID); // CreateFeature set the previous row's
+        set_text(*f, m_ff.site_id, r.site_id);
+        set_text(*f, m_ff.rule_id, fd.rule_id);
+        set_text(*f, m_ff.check_type, fd.check_type);
+        set_text(*f, m_ff.outcome, std::string(outcome_name(fd.outcome)));
+        set_text(*f, m_ff.layer, fd.layer);
+        set_text(*f, m_ff.feature_key, fd.feature_key);
+        set_text(*f, m_ff.feature_label, fd.feature_label);
+        set_text(*f, m_ff.measure, fd.measure);
+        set_real(*f, m_ff.value, fd.value);
+        set_real(*f, m_ff.threshold, fd.threshold);
+        set_text(*f, m_ff.unit, fd.unit);
+        set_real(*f, m_ff.share_pct, fd.share);
+        set_text(*f, m_ff.dimension, fd.dimension);
+        set_text(*f, m_ff.clause, fd.clause);
+        set_text(*f, m_ff.basis, fd.basis);
+        set_text(*f, m_ff.detail, fd.detail);
+        if (!fd.evidence.empty()) {
+            gdal::GeometryPtr g = wkb_to_ogr(fd.evidence);
+            m_finding_kinds.add(g->getGeometryType());
+            f->SetGeometryDirectly(g.release());
+        } else {
+            f->SetGeometryDirectly(nullptr);
+        }
+        create(*m_findings, *f, &m_findings_index);
+    }
+}
+
+void GdalResultWriter::write_zone_summary(const ZoneSummary& summary, const OGRSpatialReference* srs)
+{
+    if (!summary.enabled())
+        return;
+    OGRLayer* zs = create_layer(*m_ds, "zone_summary", wkbMultiPolygon, srs);
+    add_field(*zs, "zone_key", OFTString);
+    add_field(*zs, "zone_name", OFTString);
+    add_field(*zs, "sites", OFTInteger);
+    const std::vector<std::pair<const char*, Outcome>> verdicts = {
+        {"pass", Outcome::Pass}, {"conditional", Outcome::Conditional},
+        {"incomplete", Outcome::Incomplete}, {"fail", Outcome::Fail}, {"error", Outcome::Error}};
+    for (const auto& [name, o] : verdicts)
+        add_field(*zs, name, OFTInteger);
+    for (const auto& l : summary.loads()) {
+        const std::string stem = field_stem(l.check_id);
+        for (const char* suffix : {"_existing", "_added", "_cap", "_headroom", "_load_pct"})
+            add_field(*zs, stem + suffix, OFTReal);
+        m_load_pct_fields.push_back(stem + "_load_pct");
+    }
+    const Layer& layer = *summary.layer();
+    for (std::size_t i = 0; i < layer.size(); ++i) {
+        const auto& row = summary.rows()[i];
+        gdal::FeaturePtr f(OGRFeature::CreateFeature(zs->GetLayerDefn()));
+        f->SetField("zone_key", layer.feature(i).key.c_str());
+        f->SetField("zone_name", layer.feature(i).label.c_str());
+        f->SetField("sites", static_cast<int>(row.sites));
+        for (const auto& [name, o] : verdicts) {
+            auto it = row.by_verdict.find(o);
+            f->SetField(name, static_cast<int>(it == row.by_verdict.end() ? 0 : it->second));
+        }
+        for (std::size_t l = 0; l < summary.loads().size(); ++l) {
+            const ZoneLoads& loads = summary.loads()[l];
+            const std::string stem = field_stem(loads.check_id);
+            const double existing = loads.existing[i];
+            const double added = row.added[l];
+            f->SetField((stem + "_existing").c_str(), existing);
+            f->SetField((stem + "_added").c_str(), added);
+            if (const auto& cap = loads.caps[i]) {
+                f->SetField((stem + "_cap").c_str(), *cap);
+                f->SetField((stem + "_headroom").c_str(), *cap - existing - added);
+                if (*cap > 0)
+                    f->SetField((stem + "_load_pct").c_str(), 100.0 * (existing + added) / *cap);
+            }
+        }
+        gdal::GeometryPtr g = wkb_to_ogr(layer.feature(i).wkb);
+        f->SetGeometryDirectly(OGRGeometryFactory::forceToMultiPolygon(g.release()));
+        create_feature(*zs, *f);
+    }
+}
+
+void GdalResultWriter::finish(const RunSummary& run)
+{
+    m_finding.reset(); // before the dataset closes
+    const OGRSpatialReference* srs = &m_engine->layers().working_srs();
+    write_zone_summary(run.zones, srs);
+    const RunInfo& info = run.info;
+    OGRLayer* ri = create_layer(*m_ds, "run_info", wkbNone, nullptr);
+
+    add_field(*ri, "key", OFTString);
+    add_field(*ri, "value", OFTString);
+    for (const auto& [k, v] : info) {
+        gdal::FeaturePtr f(OGRFeature::CreateFeature(ri->GetLayerDefn()));
+        f->SetField("key", k.c_str());
+        f->SetField("value", v.c_str());
+        create_feature(*ri, *f);
+    }
+
+    gdal::ErrorCapture capture;
+    if (m_in_transaction && m_ds->CommitTransaction() != OGRERR_NONE)
+        throw OutputError("cannot commit the output: " + capture.failures());
+    m_in_transaction = false;
+    // GeoPackage builds the deferred spatial indexes of big layers here;
+    // views over those layers can only be created afterwards.
+    m_ds->FlushCache(false);
+    m_in_transaction = m_ds->StartTransaction(FALSE) == OGRERR_NONE;
+    write_qgis_extras();
+    if (m_in_transaction && m_ds->CommitTransaction() != OGRERR_NONE)
+        throw OutputError("cannot commit the output: " + capture.failures());
+    m_in_transaction = false;
+    m_ds->FlushCache(true);
+    m_ds.reset(); // GDAL 3.6 has no Close() that reports: errors arrive through the capture
+    if (capture.has_failure())
+        throw OutputError("cannot close the output: " + capture.failures());
+    if (m_gpkg) {
+        std::vector<gpkg::SpatialIndex> indexes;
+        indexes.push_back(std::move(m_sites_index));
+        indexes.push_back(std::move(m_findings_index));
+        gpkg::write_spatial_indexes(m_path, indexes);
+    }
+}
+
+void GdalResultWriter::write_qgis_extras()
+{
+    std::vector<ContextLayer> context;
+    if (m_options.with_context && m_extent.IsInit()) {
+        OGREnvelope e = m_extent;
+        const double margin = context_margin(e);
+        e.MinX -= margin;
+        e.MinY -= margin;
+        e.MaxX += margin;
+        e.MaxY += margin;
+        context = write_context_layers(*m_ds, m_engine->layers(), e);
+    }
+    if (!EQUAL(m_ds->GetDriver()->GetDescription(), "GPKG"))
+        return; // layer_styles and views are GeoPackage things
+
+    std::vector<styles::StyleRow> rows;
+    const std::string sites_geom = m_sites->GetGeometryColumn();
+    const std::string findings_geom = m_findings->GetGeometryColumn();
+    // The mixed tables: styled for the kind QGIS gives them (their first
+    // geometry's); the views carry one kind each and always fit their style.
+    if (m_site_kinds.first)
+        rows.push_back({"sites", sites_geom, "redline verdict",
+                        "sites by verdict (the first geometry's kind; see the sites_* views)",
+                        styles::sites_qml(*m_site_kinds.first)});
+    if (m_finding_kinds.first)
+        rows.push_back({"findings", findings_geom, "redline outcome",
+                        "findings by outcome, the evidence drawn (see the findings_* views)",
+                        styles::findings_qml(*m_finding_kinds.first)});
+    for (styles::Kind k : m_site_kinds.all) {
+        const std::string view = styles::write_kind_view(*m_ds, *m_sites, k);
+        rows.push_back({view, sites_geom, "redline verdict", "sites by verdict",
+                        styles::sites_qml(k)});
+    }
+    for (styles::Kind k : m_finding_kinds.all) {
+        const std::string view = styles::write_kind_view(*m_ds, *m_findings, k);
+        rows.push_back({view, findings_geom, "redline outcome", "findings by outcome",
+                        styles::findings_qml(k)});
+    }
+    if (OGRLayer* zs = m_ds->GetLayerByName("zone_summary"))
+        rows.push_back({"zone_summary", zs->GetGeometryColumn(), "redline load",
+                        "townships graduated by load / cap",
+                        styles::zone_summary_qml(m_load_pct_fields)});
+    for (const ContextLayer& c : context)
+        rows.push_back({c.name, c.geometry_column, "redline context",
+                        "rulebook layer '" + c.source + "' clipped to the sites",
+                        styles::context_qml(c.source, c.kind, c.label_field)});
+    styles::write_layer_styles(*m_ds, rows);
+}
+
+} // namespace redline

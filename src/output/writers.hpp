@@ -1,0 +1,123 @@
+// Internal: the sinks behind make_gdal_sink(), make_json_sink() and
+// make_csv_sink() (sink.hpp); each writes the path it is given (the
+// temporary name write_into_place() renames).
+#pragma once
+
+#include "io/gdal.hpp"
+#include "output/gpkg_rtree.hpp"
+#include "output/json_text.hpp"
+#include "output/styles.hpp"
+#include "redline/sink.hpp"
+#include "redline/engine.hpp"
+#include "redline/layer.hpp"
+#include "redline/source.hpp"
+
+#include <fstream>
+#include <optional>
+#include <set>
+
+namespace redline {
+
+class GdalResultWriter final : public ResultSink {
+public:
+    GdalResultWriter(std::string path, GdalSinkOptions options);
+    /// Creates the dataset and its layers; throws OutputError.
+    void begin(const SinkContext& context) override;
+    void write(const SiteResult& r, const Application& app) override;
+    /// Writes zone_summary and run_info, the QGIS styles, closes the file and
+    /// bulk-loads the GeoPackage spatial index; throws OutputError.
+    void finish(const RunSummary& summary) override;
+    void abandon() noexcept override { m_ds.reset(); }
+
+private:
+    void write_findings(const SiteResult& r);
+    void write_zone_summary(const ZoneSummary& summary, const OGRSpatialReference* srs);
+    void write_qgis_extras(); ///< views, ctx_ layers, layer_styles (styles.hpp)
+    /// Creates the feature; notes its envelope for the GeoPackage spatial index.
+    void create(OGRLayer& layer, OGRFeature& f, gpkg::SpatialIndex* index);
+    const Engine* m_engine = nullptr;
+    GdalSinkOptions m_options;
+    std::string m_path;
+    gdal::DatasetPtr m_ds;
+    bool m_gpkg = false; ///< GeoPackage: sites/findings get a bulk-loaded index at the end
+    OGRLayer* m_sites = nullptr;
+    OGRLayer* m_findings = nullptr;
+    gpkg::SpatialIndex m_sites_index, m_findings_index;
+    /// One findings feature, refilled for every finding (every field is set
+    /// each time): 2 findings a site make creating one per row count.
+    gdal::FeaturePtr m_finding;
+    std::vector<int> m_input_field_index; ///< input field -> sites field index
+    /// Field indexes of the result fields (SetField by name costs a search).
+    struct SiteFields {
+        int site_id, verdict, fail_count, conditional_count, incomplete_count, rule_ids, township,
+            units, industry_code, message;
+    } m_sf{};
+    struct FindingFields {
+        int site_id, rule_id, check_type, outcome, layer, feature_key, feature_label, measure,
+            value, threshold, unit, share_pct, dimension, clause, basis, detail;
+    } m_ff{};
+    bool m_in_transaction = false;
+    // What the QGIS styles need to know: the geometry kinds written (the first
+    // one is the kind QGIS gives a mixed layer) and the sites' extent.
+    struct KindsSeen {
+        std::set<styles::Kind> all;
+        std::optional<styles::Kind> first;
+        void add(OGRwkbGeometryType type)
+        {
+            if (auto k = styles::kind_of(type)) {
+                all.insert(*k);
+                if (!first)
+                    first = k;
+            }
+        }
+    } m_site_kinds, m_finding_kinds;
+    OGREnvelope m_extent;
+    std::vector<std::string> m_load_pct_fields;
+};
+
+/// The `--json` array, one site_json() element per site, into a file of its
+/// own or onto a stream the caller owns.
+class JsonResultWriter final : public ResultSink {
+public:
+    explicit JsonResultWriter(std::string path);
+    JsonResultWriter(std::ostream& out, int indent);
+    void begin(const SinkContext& context) override;
+    void write(const SiteResult& r, const Application& app) override;
+    void finish(const RunSummary& summary) override;
+    void abandon() noexcept override { m_file.close(); }
+    bool own_thread() const override { return true; }
+    bool needs_input_geometry() const override { return true; }
+
+private:
+    std::string m_path; ///< "" = m_stream
+    std::ofstream m_file;
+    std::ostream* m_out = nullptr;
+    int m_indent = -1;
+    gdal::TransformPtr m_to_input; ///< working CRS -> the applications' CRS
+    JsonText m_text;
+    bool m_first = true;
+};
+
+class CsvResultWriter final : public ResultSink {
+public:
+    explicit CsvResultWriter(std::string path) : m_path(std::move(path)) {}
+    void begin(const SinkContext& context) override;
+    void write(const SiteResult& r, const Application& app) override;
+    void finish(const RunSummary& summary) override;
+    void abandon() noexcept override { m_out.close(); }
+
+private:
+    std::string m_path;
+    std::ofstream m_out;
+};
+
+/// One site as a JSON object (the `--json` element and `check --format json`);
+/// `to_input` takes evidence from the working CRS to the input CRS (null: same).
+std::string site_json(const SiteResult& r, const Application& app,
+                      OGRCoordinateTransformation* to_input, int indent = -1);
+
+/// The transformation from the engine's working CRS to the CRS the source's
+/// coordinates are in; null when they are the same.
+gdal::TransformPtr to_input_transform(const Engine& engine, const SourceInfo& source);
+
+} // namespace redline

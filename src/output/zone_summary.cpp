@@ -1,0 +1,48 @@
+#include "redline/sink.hpp"
+
+#include "redline/check.hpp"
+#include "redline/engine.hpp"
+#include "redline/layer.hpp"
+#include "redline/rulebook.hpp"
+#include "util/encoding.hpp"
+
+namespace redline {
+
+ZoneSummary::ZoneSummary(const Engine& engine)
+{
+    const std::string& name = engine.rulebook().township_layer;
+    if (name.empty())
+        return;
+    m_layer = engine.layers().find(name);
+    if (!m_layer)
+        return;
+    for (std::size_t i = 0; i < m_layer->size(); ++i)
+        m_by_key.emplace(m_layer->feature(i).key, i);
+    for (const auto& c : engine.checks())
+        if (auto loads = c->zone_loads(); loads && loads->zones_layer == name)
+            m_loads.push_back(*loads);
+    m_rows.resize(m_layer->size());
+    for (auto& row : m_rows)
+        row.added.assign(m_loads.size(), 0.0);
+}
+
+void ZoneSummary::add(const SiteResult& r, const Application& app)
+{
+    if (!m_layer)
+        return;
+    for (const auto& key : r.township_keys) {
+        auto it = m_by_key.find(key);
+        if (it == m_by_key.end())
+            continue;
+        Row& row = m_rows[it->second];
+        ++row.sites;
+        ++row.by_verdict[r.verdict];
+        for (std::size_t l = 0; l < m_loads.size(); ++l)
+            for (const auto& [k, v] : app.attributes)
+                if (k == m_loads[l].attr && v)
+                    // The capacity check's own figure parser: "１２.５吨" adds 12.5 here too.
+                    row.added[l] += encoding::parse_figure(*v, m_loads[l].unit).value_or(0.0);
+    }
+}
+
+} // namespace redline

@@ -1,0 +1,256 @@
+// run_pipeline(): read | screen and render on the lanes | write on the sink
+// threads. See pipeline.hpp for the contract and stages.hpp for the parts.
+#include "redline/pipeline.hpp"
+
+#include "io/coord_audit.hpp"
+#include "pipeline/run_info.hpp"
+#include "pipeline/stages.hpp"
+#include "util/text.hpp"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace redline {
+
+namespace pipeline {
+
+void name_this_thread(const char* name)
+{
+    pthread_setname_np(pthread_self(), name);
+}
+
+} // namespace pipeline
+
+namespace {
+
+using pipeline::Chunk;
+using pipeline::ChunkPtr;
+using pipeline::SinkThread;
+using pipeline::TwoEndedRange;
+using Lanes = std::vector<std::unique_ptr<Engine::Worker>>;
+
+bool cancelled(const PipelineOptions& o)
+{
+    return o.cancel && o.cancel->cancelled();
+}
+
+/// Abandons every sink unless the run got as far as committing them.
+class SinkGuard {
+public:
+    explicit SinkGuard(const std::vector<std::unique_ptr<ResultSink>>& sinks) : m_sinks(sinks) {}
+    SinkGuard(const SinkGuard&) = delete;
+    SinkGuard& operator=(const SinkGuard&) = delete;
+    ~SinkGuard()
+    {
+        if (!m_done)
+            for (const auto& s : m_sinks)
+                s->abandon();
+    }
+    void done() { m_done = true; }
+
+private:
+    const std::vector<std::unique_ptr<ResultSink>>& m_sinks;
+    bool m_done = false;
+};
+
+/// Screens and renders every application of `c` on the lanes (the calling
+/// thread is the first lane). GEOS prepared geometries are per thread, so
+/// each lane keeps its own copies of the features it touches: to keep that
+/// to about one copy in all, the chunk is sorted west to east and lanes 2k
+/// and 2k+1 screen the k-th band of it from its two ends, meeting wherever
+/// the work balances; a lane whose band is done helps the next one. Which
+/// lane screens a site never changes its result.
+void screen_chunk(Lanes& lanes, Chunk& c, const PipelineOptions& options)
+{
+    const std::size_t n = c.apps.size();
+    c.results.assign(n, SiteResult{});
+    auto screen = [&](std::size_t lane, std::size_t i) {
+        c.results[i] = lanes[lane]->screen(c.apps[i]);
+        render(c.results[i], options.lang);
+    };
+    if (lanes.size() == 1 || n < 2) {
+        for (std::size_t i = 0; i < n && !cancelled(options); ++i)
+            screen(0, i);
+        return;
+    }
+    std::vector<double> x(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        x[i] = position_hint(c.apps[i]);
+        if (std::isnan(x[i]))
+            x[i] = std::numeric_limits<double>::infinity();
+    }
+    std::vector<std::uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(),
+                     [&x](std::uint32_t a, std::uint32_t b) { return x[a] < x[b]; });
+    const std::size_t bands = (lanes.size() + 1) / 2;
+    std::vector<TwoEndedRange> band(bands);
+    for (std::size_t k = 0; k < bands; ++k)
+        band[k].reset(static_cast<std::uint32_t>(n * k / bands),
+                      static_cast<std::uint32_t>(n * (k + 1) / bands));
+    auto work = [&](std::size_t t) {
+        const bool from_back = t % 2 == 1;
+        for (std::size_t step = 0; step < bands; ++step)
+            while (auto pos = band[(t / 2 + step) % bands].take(from_back)) {
+                if (cancelled(options))
+                    return;
+                screen(t, order[*pos]);
+            }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < lanes.size(); ++t)
+        pool.emplace_back([&work, t] {
+            pipeline::name_this_thread("redline-screen");
+            work(t);
+        });
+    work(0);
+    for (auto& th : pool)
+        th.join();
+}
+
+/// What the sinks' thread keeps besides writing them: the counts, the zone
+/// summary, the coordinate audit and the progress.
+struct Bookkeeping {
+    Bookkeeping(const Engine& engine, const ApplicationSource& source)
+        : summary(engine), audit(engine, source.info().datum), total(source.count())
+    {
+    }
+    ZoneSummary summary;
+    CoordinateAudit audit;
+    std::optional<std::size_t> total;
+    PipelineResult result;
+};
+
+/// Reads the next chunk of at most `size` records; empty at the end.
+std::shared_ptr<Chunk> read_chunk(ApplicationSource& source, std::size_t size)
+{
+    auto c = std::make_shared<Chunk>();
+    c->apps.reserve(size);
+    while (c->apps.size() < size) {
+        Application a;
+        if (!source.next(a))
+            break;
+        c->apps.push_back(std::move(a));
+    }
+    return c;
+}
+
+/// The input's warnings: the source's notes, then what only the whole input
+/// shows, then suspicious coordinates.
+std::vector<std::string> input_warnings(const ApplicationSource& source, const CoordinateAudit& audit,
+                                        Lang lang)
+{
+    std::vector<std::string> out = source.info().notes;
+    for (auto& n : source.closing_notes())
+        out.push_back(std::move(n));
+    for (const auto& w : audit.warnings(lang))
+        out.push_back("applications: " + w);
+    return out;
+}
+
+double seconds_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b)
+{
+    return std::chrono::duration<double>(b - a).count();
+}
+
+} // namespace
+
+PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
+                            const std::vector<std::unique_ptr<ResultSink>>& sinks,
+                            const PipelineOptions& options)
+{
+    const auto begun = std::chrono::steady_clock::now();
+    SinkGuard guard(sinks);
+    const SinkContext context{engine, source.info(), options.lang};
+    bool keep_input = false;
+    for (const auto& s : sinks) {
+        s->begin(context);
+        keep_input = keep_input || s->needs_input_geometry();
+    }
+    Bookkeeping book(engine, source);
+    const unsigned threads = options.threads > 0 ? options.threads
+                                                 : std::max(1u, std::thread::hardware_concurrency());
+    book.result.threads = threads;
+    const bool pipelined = threads > 1;
+    Lanes lanes;
+    for (unsigned t = 0; t < threads; ++t)
+        lanes.push_back(std::make_unique<Engine::Worker>(engine, keep_input));
+
+    // Pipelined, one thread writes the sinks that share it (and keeps the
+    // books) and each sink that asks for one gets its own: this thread reads
+    // chunk k+1 and the lanes screen it while the sinks write chunk k.
+    std::vector<ResultSink*> shared, alone;
+    for (const auto& s : sinks)
+        (pipelined && s->own_thread() ? alone : shared).push_back(s.get());
+    if (options.progress)
+        options.progress(0.0, "");
+    auto write_shared = [&](const Chunk& c) {
+        for (std::size_t i = 0; i < c.apps.size() && !cancelled(options); ++i) {
+            book.audit.add(c.apps[i]);
+            for (ResultSink* s : shared)
+                s->write(c.results[i], c.apps[i]);
+            book.summary.add(c.results[i], c.apps[i]);
+            ++book.result.counts[c.results[i].verdict];
+            book.result.worst = std::max(book.result.worst, c.results[i].verdict);
+        }
+        book.result.records += c.apps.size();
+        if (options.progress && book.total && *book.total > 0)
+            options.progress(static_cast<double>(book.result.records) / static_cast<double>(*book.total),
+                             "");
+    };
+    std::vector<std::unique_ptr<SinkThread>> writers;
+    if (pipelined) {
+        writers.push_back(std::make_unique<SinkThread>("redline-write", write_shared));
+        for (ResultSink* s : alone)
+            writers.push_back(std::make_unique<SinkThread>("redline-json", [&options, s](const Chunk& c) {
+                for (std::size_t i = 0; i < c.apps.size() && !cancelled(options); ++i)
+                    s->write(c.results[i], c.apps[i]);
+            }));
+    }
+
+    while (!cancelled(options)) {
+        std::shared_ptr<Chunk> c = read_chunk(source, options.chunk_size);
+        if (c->apps.empty())
+            break;
+        screen_chunk(lanes, *c, options);
+        if (cancelled(options))
+            break;
+        if (!pipelined) {
+            write_shared(*c);
+            continue;
+        }
+        bool ok = true;
+        for (auto& w : writers)
+            ok = w->push(c) && ok;
+        if (!ok)
+            break; // a sink failed: finish() below says why
+    }
+    for (auto& w : writers)
+        w->finish();
+    lanes.clear(); // their GEOS copies of the layers: not needed to close the outputs
+    if (cancelled(options))
+        throw Cancelled(options.cancel->reason()); // the guard abandons every sink
+    if (options.progress)
+        options.progress(1.0, "");
+
+    PipelineResult& result = book.result;
+    result.warnings = input_warnings(source, book.audit, options.lang);
+    const auto screened = std::chrono::steady_clock::now();
+    RunFacts facts{options, result, &book.audit, seconds_between(options.started, screened)};
+    const RunInfo info = build_run_info(engine, source.info(), facts);
+    const RunSummary summary{book.summary, info};
+    for (const auto& s : sinks)
+        s->finish(summary);
+    for (const auto& s : sinks)
+        s->commit();
+    guard.done();
+    result.screening_seconds = seconds_between(begun, screened);
+    result.closing_seconds = seconds_between(screened, std::chrono::steady_clock::now());
+    return result;
+}
+
+} // namespace redline

@@ -1,0 +1,142 @@
+// Internal: the stages of run_pipeline() (pipeline.cpp): chunks, the lanes'
+// two-ended ranges and the sink threads.
+#pragma once
+
+#include "redline/application.hpp"
+#include "redline/finding.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace redline::pipeline {
+
+/// Names the calling thread (seen in top, perf and gdb).
+void name_this_thread(const char* name);
+
+/// A chunk of applications and their results on their way through the pipeline.
+struct Chunk {
+    std::vector<Application> apps;
+    std::vector<SiteResult> results;
+};
+using ChunkPtr = std::shared_ptr<const Chunk>;
+
+
+/// Positions [begin, end) handed out from both ends -- one lane takes from
+/// the front, another from the back -- each exactly once.
+class TwoEndedRange {
+public:
+    void reset(std::uint32_t begin, std::uint32_t end) { m_ends.store(pack(begin, end)); }
+    std::optional<std::uint32_t> take(bool from_back)
+    {
+        std::uint64_t cur = m_ends.load();
+        for (;;) {
+            const auto front = static_cast<std::uint32_t>(cur >> 32);
+            const auto back = static_cast<std::uint32_t>(cur);
+            if (front >= back)
+                return std::nullopt;
+            const std::uint64_t next = from_back ? pack(front, back - 1) : pack(front + 1, back);
+            if (m_ends.compare_exchange_weak(cur, next))
+                return from_back ? back - 1 : front;
+        }
+    }
+
+private:
+    static std::uint64_t pack(std::uint32_t front, std::uint32_t back)
+    {
+        return (static_cast<std::uint64_t>(front) << 32) | back;
+    }
+    std::atomic<std::uint64_t> m_ends{0};
+};
+
+/// One output stage on its own thread: takes screened chunks in input order
+/// from a bounded queue and hands each to `write`. finish() waits for the
+/// queue to drain and rethrows what `write` threw; destruction (e.g. while an
+/// exception unwinds) stops the thread without draining.
+class SinkThread {
+public:
+    SinkThread(const char* name, std::function<void(const Chunk&)> write)
+        : m_write(std::move(write)), m_thread([this, name] { run(name); })
+    {
+    }
+    SinkThread(const SinkThread&) = delete;
+    SinkThread& operator=(const SinkThread&) = delete;
+    ~SinkThread()
+    {
+        if (m_thread.joinable()) {
+            stop(true);
+            m_thread.join();
+        }
+    }
+
+    /// Queues a chunk (waits while two are queued); false once the sink failed.
+    bool push(ChunkPtr c)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_aborted || m_chunks.size() < 2; });
+        if (m_aborted)
+            return false;
+        m_chunks.push_back(std::move(c));
+        m_changed.notify_all();
+        return true;
+    }
+
+    void finish()
+    {
+        stop(false);
+        m_thread.join();
+        if (m_error)
+            std::rethrow_exception(m_error);
+    }
+
+private:
+    void stop(bool abort)
+    {
+        std::lock_guard lock(m_mutex);
+        (abort ? m_aborted : m_closed) = true;
+        m_changed.notify_all();
+    }
+
+    ChunkPtr pop()
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_aborted || m_closed || !m_chunks.empty(); });
+        if (m_aborted || m_chunks.empty())
+            return nullptr;
+        ChunkPtr c = std::move(m_chunks.front());
+        m_chunks.pop_front();
+        m_changed.notify_all();
+        return c;
+    }
+
+    void run(const char* name)
+    {
+        name_this_thread(name);
+        try {
+            while (ChunkPtr c = pop())
+                m_write(*c);
+        } catch (...) {
+            m_error = std::current_exception();
+            stop(true);
+        }
+    }
+
+    std::function<void(const Chunk&)> m_write;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<ChunkPtr> m_chunks;
+    bool m_closed = false;
+    bool m_aborted = false;
+    std::exception_ptr m_error;
+    std::thread m_thread; // last: starts once everything above exists
+};
+
+} // namespace redline::pipeline

@@ -1,0 +1,30 @@
+// Small text helpers shared across the engine.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace redline {
+
+std::string trim(std::string_view s);
+std::string to_upper_ascii(std::string_view s);
+std::string to_lower_ascii(std::string_view s);
+/// The whole string as an integer, or nullopt.
+std::optional<long long> parse_int(std::string_view s);
+/// The whole (trimmed) string as a finite double, or nullopt.
+std::optional<double> parse_double(std::string_view s);
+/// A number with at most `decimals` digits after the point, trailing zeros trimmed.
+std::string format_number(double v, int decimals = 2);
+/// `s` with &, <, >, " and ' escaped for HTML and XML text and attribute values.
+std::string html_escape(std::string_view s);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+std::vector<std::string> split(std::string_view s, char sep);
+/// A file's modification time as ISO 8601 UTC ("" when it cannot be read).
+std::string file_modified_utc(const std::string& path);
+/// Lower-case hex SHA-256 of a file's bytes; throws Error if unreadable.
+std::string sha256_file(const std::string& path);
+std::string sha256_hex(std::string_view bytes);
+
+} // namespace redline
