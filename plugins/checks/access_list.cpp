@@ -8,6 +8,8 @@
 #include "redline/error.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -70,8 +72,8 @@ private:
             throw RulebookError(m_table_path + ": " + e.what());
         }
         const char* cols[] = {"rule_id", "scope", "industries", "effect", "dimension", "clause", "basis"};
-        std::size_t idx[7];
-        for (int c = 0; c < 7; ++c) {
+        Columns idx;
+        for (std::size_t c = 0; c < idx.size(); ++c) {
             idx[c] = csv.find_column(cols[c]);
             if (idx[c] == CsvTable::npos)
                 throw RulebookError(m_table_path, 1, cols[c],
@@ -79,67 +81,77 @@ private:
         }
         std::set<std::string> ids;
         for (std::size_t r = 0; r < csv.rows.size(); ++r) {
-            const auto& cells = csv.rows[r];
-            const int line = static_cast<int>(csv.row_lines[r]);
-            Row row;
-            row.line = line;
-            row.rule_id = trim(cells[idx[0]]);
-            row.scope = trim(cells[idx[1]]);
-            row.effect = to_lower_ascii(trim(cells[idx[3]]));
-            row.dimension = trim(cells[idx[4]]);
-            row.clause = trim(cells[idx[5]]);
-            row.basis = trim(cells[idx[6]]);
-            if (row.rule_id.empty())
-                throw RulebookError(m_table_path, line, "rule_id", "empty rule_id");
-            if (!ids.insert(row.rule_id).second && env.warnings)
-                env.warnings->push_back(m_table_path + ":" + std::to_string(line) +
-                                        ": duplicate rule_id '" + row.rule_id + "'");
-            if (row.scope.empty())
-                throw RulebookError(m_table_path, line, "scope",
-                                    "empty scope (a unit key, a unit type or *)");
-            if (row.effect == "prohibit")
-                row.outcome = Outcome::Fail;
-            else if (row.effect == "restrict")
-                row.outcome = Outcome::Conditional;
-            else if (row.effect == "allow")
-                row.outcome = Outcome::Info;
-            else
-                throw RulebookError(m_table_path, line, "effect",
-                                    "'" + row.effect + "' is not prohibit, restrict or allow");
-            bool dim_known = false;
-            for (const auto& d : k_dimensions)
-                dim_known = dim_known || d == row.dimension;
-            if (!dim_known && env.warnings)
-                env.warnings->push_back(m_table_path + ":" + std::to_string(line) + ": dimension '" +
-                                        row.dimension + "' is not one of 空间布局约束 / 污染物排放管控 / "
-                                        "环境风险防控 / 资源开发效率要求");
-            const std::string sel = trim(cells[idx[2]]);
-            if (sel.empty() || sel == "*") {
-                row.industries = IndustrySet::everything();
-            } else {
-                for (const auto& item : split(sel, ';')) {
-                    if (trim(item).empty())
-                        continue;
-                    bool known = true;
-                    try {
-                        IndustrySelector s = IndustrySelector::parse(item, env.table, &known);
-                        if (s.is_class() && env.rulebook.industry_classes.empty())
-                            throw RulebookError(m_table_path, line, "industries",
-                                                "'" + item + "' needs `industry_classes` in the rulebook");
-                        row.industries.add(std::move(s));
-                    } catch (const RulebookError&) {
-                        throw;
-                    } catch (const Error& e) {
-                        throw RulebookError(m_table_path, line, "industries", e.what());
-                    }
-                    if (!known && env.warnings)
-                        env.warnings->push_back(m_table_path + ":" + std::to_string(line) +
-                                                ": rule " + row.rule_id + ": industry selector '" +
-                                                trim(item) + "' is not a GB/T 4754-2017 code");
-                }
-            }
-            m_rows.push_back(std::move(row));
+            m_rows.push_back(parse_row(csv.rows[r], idx, static_cast<int>(csv.row_lines[r]), ids, env));
         }
+    }
+
+    /// Column positions of rule_id, scope, industries, effect, dimension, clause, basis.
+    using Columns = std::array<std::size_t, 7>;
+
+    /// One row of the table; throws RulebookError naming the table, line and column.
+    Row parse_row(const std::vector<std::string>& cells, const Columns& idx, int line,
+                  std::set<std::string>& ids, const ConfigEnv& env) const
+    {
+        Row row;
+        row.line = line;
+        row.rule_id = trim(cells[idx[0]]);
+        row.scope = trim(cells[idx[1]]);
+        row.effect = to_lower_ascii(trim(cells[idx[3]]));
+        row.dimension = trim(cells[idx[4]]);
+        row.clause = trim(cells[idx[5]]);
+        row.basis = trim(cells[idx[6]]);
+        if (row.rule_id.empty())
+            throw RulebookError(m_table_path, line, "rule_id", "empty rule_id");
+        if (!ids.insert(row.rule_id).second && env.warnings)
+            env.warnings->push_back(m_table_path + ":" + std::to_string(line) + ": duplicate rule_id '" +
+                                    row.rule_id + "'");
+        if (row.scope.empty())
+            throw RulebookError(m_table_path, line, "scope", "empty scope (a unit key, a unit type or *)");
+        if (row.effect == "prohibit")
+            row.outcome = Outcome::Fail;
+        else if (row.effect == "restrict")
+            row.outcome = Outcome::Conditional;
+        else if (row.effect == "allow")
+            row.outcome = Outcome::Info;
+        else
+            throw RulebookError(m_table_path, line, "effect",
+                                "'" + row.effect + "' is not prohibit, restrict or allow");
+        if (std::find(k_dimensions.begin(), k_dimensions.end(), row.dimension) == k_dimensions.end() &&
+            env.warnings)
+            env.warnings->push_back(m_table_path + ":" + std::to_string(line) + ": dimension '" +
+                                    row.dimension + "' is not one of 空间布局约束 / 污染物排放管控 / "
+                                    "环境风险防控 / 资源开发效率要求");
+        row.industries = parse_selectors(trim(cells[idx[2]]), row, env);
+        return row;
+    }
+
+    /// The row's `industries` cell: selectors separated by ';', or * / empty for all.
+    IndustrySet parse_selectors(const std::string& sel, const Row& row, const ConfigEnv& env) const
+    {
+        if (sel.empty() || sel == "*")
+            return IndustrySet::everything();
+        IndustrySet set;
+        for (const auto& item : split(sel, ';')) {
+            if (trim(item).empty())
+                continue;
+            bool known = true;
+            try {
+                IndustrySelector s = IndustrySelector::parse(item, env.table, &known);
+                if (s.is_class() && env.rulebook.industry_classes.empty())
+                    throw RulebookError(m_table_path, row.line, "industries",
+                                        "'" + item + "' needs `industry_classes` in the rulebook");
+                set.add(std::move(s));
+            } catch (const RulebookError&) {
+                throw;
+            } catch (const Error& e) {
+                throw RulebookError(m_table_path, row.line, "industries", e.what());
+            }
+            if (!known && env.warnings)
+                env.warnings->push_back(m_table_path + ":" + std::to_string(row.line) + ": rule " +
+                                        row.rule_id + ": industry selector '" + trim(item) +
+                                        "' is not a GB/T 4754-2017 code");
+        }
+        return set;
     }
 
     void do_prepare(LayerSet& layers) override

@@ -75,62 +75,63 @@ private:
 
 } // namespace
 
-UnitAudit audit_units(const Rulebook& rb, const LayerSet& layers)
+namespace {
+
+/// The control-unit layer: the rulebook's `unit_layer`, else the layer the
+/// first check that reads units names (CheckInfo::unit_layer_param).
+std::string unit_layer_name(const Rulebook& rb)
 {
-    UnitAudit out;
-    std::string unit_name = rb.unit_layer;
-    if (unit_name.empty())
-        // A check type that reads control units says which of its
-        // parameters names them (CheckInfo::unit_layer_param).
-        for (const auto& c : rb.checks) {
-            auto info = CheckRegistry::builtin().info(c.type);
-            if (!info || info->unit_layer_param.empty())
-                continue;
-            if (auto l = c.params.optional_string(info->unit_layer_param)) {
-                unit_name = *l;
-                break;
-            }
-        }
-    const Layer* units = unit_name.empty() ? nullptr : layers.find(unit_name);
-    if (!units || units->size() == 0)
-        return out;
-    out.units = units->name();
-    const Layer* coverage = rb.coverage.empty() ? nullptr : layers.find(rb.coverage);
-    if (coverage == units)
-        coverage = nullptr;
-    out.coverage = coverage ? coverage->name() : "";
-    const double tol = rb.area_tolerance;
-
-    Workspace ws(layers);
-    geos::Context& ctx = ws.ctx();
-    Locator locator(layers.working_srs());
-
-    // Overlaps: every pair whose bounds meet, refined by the prepared predicate.
-    std::vector<const GEOSGeometry*> polys;
-    for (std::size_t i = 0; i < units->size(); ++i) {
-        if (units->feature(i).dimension != 2)
+    if (!rb.unit_layer.empty())
+        return rb.unit_layer;
+    for (const auto& c : rb.checks) {
+        auto info = CheckRegistry::builtin().info(c.type);
+        if (!info || info->unit_layer_param.empty())
             continue;
-        polys.push_back(ws.geometry(*units, i));
-        for (std::uint32_t j : units->query(units->feature(i).bounds)) {
-            if (j <= i || units->feature(j).dimension != 2)
+        if (auto l = c.params.optional_string(info->unit_layer_param))
+            return *l;
+    }
+    return {};
+}
+
+/// Pairs of units that overlap by more than `tol`, each placed on the map;
+/// returns the polygons of the units (for the gaps).
+std::vector<const GEOSGeometry*> find_overlaps(Workspace& ws, const Layer& units, double tol,
+                                               Locator& locator, UnitAudit& out)
+{
+    geos::Context& ctx = ws.ctx();
+    // Every pair whose bounds meet, refined by the prepared predicate.
+    std::vector<const GEOSGeometry*> polys;
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        if (units.feature(i).dimension != 2)
+            continue;
+        polys.push_back(ws.geometry(units, i));
+        for (std::uint32_t j : units.query(units.feature(i).bounds)) {
+            if (j <= i || units.feature(j).dimension != 2)
                 continue;
             if (!geos::predicate(ctx,
-                                 GEOSPreparedIntersects_r(ctx.handle(), ws.prepared(*units, i),
-                                                          ws.geometry(*units, j)),
+                                 GEOSPreparedIntersects_r(ctx.handle(), ws.prepared(units, i),
+                                                          ws.geometry(units, j)),
                                  "intersects"))
                 continue;
-            geos::GeomPtr piece = geos::intersection(ctx, ws.geometry(*units, i), ws.geometry(*units, j));
+            geos::GeomPtr piece = geos::intersection(ctx, ws.geometry(units, i), ws.geometry(units, j));
             geos::GeomPtr areal = geos::keep_dimension(ctx, piece.get(), 2);
             const double a = geos::area(ctx, areal.get());
             if (a <= tol)
                 continue;
             out.overlap_area += a;
             out.overlaps.push_back(locator.place(ctx, areal.get(),
-                                                 units->feature(i).key + " × " + units->feature(j).key));
+                                                 units.feature(i).key + " × " + units.feature(j).key));
         }
     }
+    return polys;
+}
 
-    // Gaps: coverage minus the units, or the holes the units enclose.
+/// Gaps: the coverage minus the units, or (without a coverage) the holes
+/// the units enclose.
+void find_gaps(Workspace& ws, const std::vector<const GEOSGeometry*>& polys, const Layer* coverage,
+               double tol, Locator& locator, UnitAudit& out)
+{
+    geos::Context& ctx = ws.ctx();
     geos::GeomPtr all = geos::union_all(ctx, polys);
     std::vector<geos::GeomPtr> gaps;
     if (coverage) {
@@ -159,6 +160,26 @@ UnitAudit audit_units(const Rulebook& rb, const LayerSet& layers)
         out.gap_area += a;
         out.gaps.push_back(locator.place(ctx, g.get(), coverage ? "in " + coverage->name() : "enclosed"));
     }
+}
+
+} // namespace
+
+UnitAudit audit_units(const Rulebook& rb, const LayerSet& layers)
+{
+    UnitAudit out;
+    const std::string unit_name = unit_layer_name(rb);
+    const Layer* units = unit_name.empty() ? nullptr : layers.find(unit_name);
+    if (!units || units->size() == 0)
+        return out;
+    out.units = units->name();
+    const Layer* coverage = rb.coverage.empty() ? nullptr : layers.find(rb.coverage);
+    if (coverage == units)
+        coverage = nullptr;
+    out.coverage = coverage ? coverage->name() : "";
+    Workspace ws(layers);
+    Locator locator(layers.working_srs());
+    const auto polys = find_overlaps(ws, *units, rb.area_tolerance, locator, out);
+    find_gaps(ws, polys, coverage, rb.area_tolerance, locator, out);
     auto by_area = [](const UnitProblem& a, const UnitProblem& b) { return a.area > b.area; };
     std::stable_sort(out.overlaps.begin(), out.overlaps.end(), by_area);
     std::stable_sort(out.gaps.begin(), out.gaps.end(), by_area);

@@ -33,15 +33,11 @@ std::string Rulebook::resolve(const std::string& relative) const
     return (fs::path(dir) / p).lexically_normal().string();
 }
 
-Rulebook load_rulebook(const std::string& path)
-{
-    gdal::initialise();
-    Rulebook rb;
-    rb.path = path;
-    rb.dir = fs::path(path).parent_path().string();
-    if (rb.dir.empty())
-        rb.dir = ".";
+namespace {
 
+/// The rulebook file as a YAML mapping; its SHA-256 into `rb`.
+YAML::Node read_yaml(const std::string& path, Rulebook& rb)
+{
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw RulebookError(path, 0, "", "cannot open the rulebook");
@@ -49,7 +45,6 @@ Rulebook load_rulebook(const std::string& path)
     ss << in.rdbuf();
     const std::string text = ss.str();
     rb.sha256 = sha256_hex(text);
-
     YAML::Node root;
     try {
         root = YAML::Load(text);
@@ -58,15 +53,19 @@ Rulebook load_rulebook(const std::string& path)
     }
     if (!root || !root.IsMap())
         throw RulebookError(path, 1, "", "the rulebook must be a YAML mapping");
-    Params top(root, path, "");
+    return root;
+}
 
+/// rulebook, name, version, the CRSs, the tolerances, industry_classes.
+void read_header(const Params& top, Rulebook& rb)
+{
     auto version = top.optional_string("rulebook");
     if (!version)
         top.fail("rulebook", "required key is missing (write `rulebook: 1`)");
     if (*version != "1")
         top.fail("rulebook", "unsupported rulebook version '" + *version + "' (this is version 1)");
 
-    rb.name = top.optional_string("name").value_or(fs::path(path).stem().string());
+    rb.name = top.optional_string("name").value_or(fs::path(rb.path).stem().string());
     rb.version = top.optional_string("version").value_or("");
     rb.working_crs = top.string("working_crs");
     rb.input_crs = top.optional_string("input_crs").value_or(rb.working_crs);
@@ -98,10 +97,13 @@ Rulebook load_rulebook(const std::string& path)
         rb.industry_classes =
             IndustryClasses::load(rb.industry_classes_path, IndustryTable::gbt4754_2017());
     }
+}
 
+/// `layers:`, in file order.
+void read_layers(const Params& top, Rulebook& rb)
+{
     Params layers = top.child("layers");
-    for (const auto& entry : root["layers"]) {
-        std::string name = entry.first.Scalar();
+    for (const std::string& name : layers.keys()) {
         Params lp = layers.child(name);
         LayerDef def;
         def.name = name;
@@ -121,7 +123,12 @@ Rulebook load_rulebook(const std::string& path)
     }
     if (rb.layers.empty())
         top.fail("layers", "at least one layer is needed");
+}
 
+/// coverage, township_layer and unit_layer: names of declared layers
+/// (`townships` and `units` by default when declared).
+void read_roles(const Params& top, Rulebook& rb)
+{
     if (auto cov = top.optional_string("coverage")) {
         if (!rb.find_layer(*cov))
             top.fail("coverage", "unknown layer '" + *cov + "'");
@@ -137,7 +144,11 @@ Rulebook load_rulebook(const std::string& path)
     };
     rb.township_layer = pick("township_layer", "townships");
     rb.unit_layer = pick("unit_layer", "units");
+}
 
+/// `checks:` with unique ids; their own keys are read when each is configured.
+void read_checks(const Params& top, Rulebook& rb)
+{
     std::vector<std::string> seen_ids;
     for (Params& cp : top.children("checks")) {
         std::string id = cp.string("id");
@@ -152,6 +163,24 @@ Rulebook load_rulebook(const std::string& path)
     }
     if (rb.checks.empty() && rb.coverage.empty())
         top.fail("checks", "the rulebook has no checks");
+}
+
+} // namespace
+
+Rulebook load_rulebook(const std::string& path)
+{
+    gdal::initialise();
+    Rulebook rb;
+    rb.path = path;
+    rb.dir = fs::path(path).parent_path().string();
+    if (rb.dir.empty())
+        rb.dir = ".";
+    const YAML::Node root = read_yaml(path, rb);
+    Params top(root, path, "");
+    read_header(top, rb);
+    read_layers(top, rb);
+    read_roles(top, rb);
+    read_checks(top, rb);
     top.reject_unknown_keys();
     return rb;
 }

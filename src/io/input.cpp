@@ -153,6 +153,33 @@ ApplicationReader::ApplicationReader(const std::string& source, const InputOptio
 
 void ApplicationReader::open(const std::string& source, const InputOptions& options)
 {
+    open_dataset(source, options);
+    bind_fields(source, options);
+    if (!options.crs.empty()) {
+        m_srs = std::make_shared<OGRSpatialReference>(gdal::srs_from_user(options.crs, "--crs"));
+    } else if (!m_csv && m_layer->GetSpatialRef()) {
+        auto srs = std::make_shared<OGRSpatialReference>(*m_layer->GetSpatialRef());
+        srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        m_srs = srs;
+    }
+    if (auto n = count(); n && *n > 0)
+        m_seen_ids.reserve(std::min<std::size_t>(*n, std::size_t{1} << 26));
+    m_layer->ResetReading();
+    m_info.name = source;
+    m_info.modified = file_modified_utc(source);
+    m_info.field_names = m_names;
+    m_info.field_types = m_types;
+    m_info.srs = m_srs;
+    m_info.id_field = options.id_field;
+    m_info.industry_field = options.industry_field;
+    m_info.crs = options.crs;
+    m_info.encoding = m_encoding;
+    m_info.datum = options.datum;
+    m_info.notes = m_notes;
+}
+
+void ApplicationReader::open_dataset(const std::string& source, const InputOptions& options)
+{
     m_csv = ends_with_ci(source, ".csv") || source.rfind("CSV:", 0) == 0;
     std::vector<std::string> open_options;
     std::string path = source;
@@ -196,6 +223,10 @@ void ApplicationReader::open(const std::string& source, const InputOptions& opti
                                             : m_ds->GetLayerByName(options.layer.c_str());
         }
     }
+}
+
+void ApplicationReader::bind_fields(const std::string& source, const InputOptions& options)
+{
     OGRFeatureDefn* defn = m_layer->GetLayerDefn();
     for (int i = 0; i < defn->GetFieldCount(); ++i) {
         m_names.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
@@ -219,28 +250,6 @@ void ApplicationReader::open(const std::string& source, const InputOptions& opti
     } else if (m_layer->GetGeomType() == wkbNone) {
         throw UsageError("applications: " + source + " has no geometry");
     }
-
-    if (!options.crs.empty()) {
-        m_srs = std::make_shared<OGRSpatialReference>(gdal::srs_from_user(options.crs, "--crs"));
-    } else if (!m_csv && m_layer->GetSpatialRef()) {
-        auto srs = std::make_shared<OGRSpatialReference>(*m_layer->GetSpatialRef());
-        srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        m_srs = srs;
-    }
-    if (auto n = count(); n && *n > 0)
-        m_seen_ids.reserve(std::min<std::size_t>(*n, std::size_t{1} << 26));
-    m_layer->ResetReading();
-    m_info.name = source;
-    m_info.modified = file_modified_utc(source);
-    m_info.field_names = m_names;
-    m_info.field_types = m_types;
-    m_info.srs = m_srs;
-    m_info.id_field = options.id_field;
-    m_info.industry_field = options.industry_field;
-    m_info.crs = options.crs;
-    m_info.encoding = m_encoding;
-    m_info.datum = options.datum;
-    m_info.notes = m_notes;
 }
 
 std::optional<std::size_t> ApplicationReader::count() const

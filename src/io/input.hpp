@@ -52,6 +52,10 @@ public:
 
 private:
     void open(const std::string& source, const InputOptions& options);
+    /// Opens the dataset and picks the layer (re-opening a GBK shapefile as GB18030).
+    void open_dataset(const std::string& source, const InputOptions& options);
+    /// Finds the id, name, industry and geometry fields.
+    void bind_fields(const std::string& source, const InputOptions& options);
     void open_csv(const std::string& source, const InputOptions& options,
                   std::vector<std::string>& open_options, std::string& path);
     SourceInfo m_info;
