@@ -40,8 +40,9 @@ void print_params(std::ostream& os, const std::vector<ParamInfo>& params)
     for (const auto& p : params) {
         std::string head = "    " + p.name;
         head.resize(std::max<std::size_t>(head.size() + 1, 22), ' ');
-        os << head << (p.required ? "required  " : "optional  ") << param_kind_name(p.kind) << "  "
-           << p.description << (p.default_value.empty() ? "" : " (default: " + p.default_value + ")")
+        std::string kind(param_kind_name(p.kind));
+        kind.resize(std::max<std::size_t>(kind.size() + 1, 11), ' ');
+        os << head << (p.required ? "required  " : "optional  ") << kind << p.description << (p.default_value.empty() ? "" : " (default: " + p.default_value + ")")
            << "\n";
     }
 }
