@@ -68,6 +68,116 @@ std::string industry_text(const SiteResult& r, const Application& app)
     return r.industry + (e ? " " + e->name : "");
 }
 
+/// A header cell per verdict, for the per-township table.
+std::string verdict_headers(Lang lang)
+{
+    std::string h;
+    for (Outcome o : k_verdicts)
+        h += "<th class=\"n\">" + badge_short(o, lang) + "</th>";
+    return h;
+}
+
+/// A count cell per verdict, in the order of verdict_headers().
+std::string verdict_cells(const std::map<Outcome, std::size_t>& m)
+{
+    std::string c;
+    for (Outcome o : k_verdicts) {
+        auto it = m.find(o);
+        c += td(it == m.end() ? "0" : std::to_string(it->second), "n");
+    }
+    return c;
+}
+
+/// "existing + added / cap (share)" of a load in township `i`, in bold over the cap.
+std::string load_cell(const ZoneLoads& ld, std::size_t i, double added)
+{
+    const double existing = i < ld.existing.size() ? ld.existing[i] : 0.0;
+    std::string cell = format_number(existing, 3) + " + " + format_number(added, 3) + " / ";
+    if (i < ld.caps.size() && ld.caps[i] && *ld.caps[i] > 0) {
+        const double pct = 100.0 * (existing + added) / *ld.caps[i];
+        cell += format_number(*ld.caps[i], 3) + "（" + format_number(pct, 1) + "%）";
+        if (pct > 100)
+            cell = "<b>" + cell + "</b>";
+    } else {
+        cell += "—";
+    }
+    return cell;
+}
+
+/// The site's map with its legend, or a note when there is no geometry to draw.
+std::string map_html(const SiteResult& r, const std::string& map, Lang lang)
+{
+    if (map.empty())
+        return "<div class=\"nomap\">" +
+               tr(lang, "无可绘制的选址几何（记录不可用）",
+                  "no site geometry to draw (unusable record)") +
+               "</div>\n";
+    bool context = false, zone = false, hit = false;
+    for (const auto& f : r.findings) {
+        context = context || !f.layer.empty();
+        const bool z = f.check && f.check->info().drawing == Drawing::Zone;
+        zone = zone || (z && !f.feature_key.empty());
+        hit = hit || (!z && !f.feature_key.empty());
+    }
+    const std::string vc = css_class(r.verdict);
+    return "<figure class=\"mapbox\">" + map + "<figcaption><i class=\"site " + vc + "\"></i>" +
+           tr(lang, "项目选址", "site") +
+           (hit ? "<i class=\"hit " + vc + "\"></i>" +
+                      tr(lang, "触及的管控要素", "constraint features hit")
+                : "") +
+           (zone ? "<i class=\"hit zone " + vc + "\"></i>" +
+                       tr(lang, "所在管控单元、乡镇", "units, townships the site is in")
+                 : "") +
+           "<i class=\"ev " + vc + "\"></i>" +
+           tr(lang, "证据：重叠部分、最短距离线、范围外部分",
+              "evidence: overlap, shortest line, part outside") +
+           (context ? "<i class=\"ctx\"></i>" + tr(lang, "参照图层", "reference layer") : "") +
+           "<br>" +
+           tr(lang, "颜色表示结果：红 不通过，琥珀 有条件通过，灰蓝 信息不全，蓝 提示。",
+              "Colour = outcome: red FAIL, amber CONDITIONAL, grey-blue INCOMPLETE, blue INFO.") +
+           "</figcaption></figure>\n";
+}
+
+/// The findings table, one row (and its detail) per finding.
+std::string findings_html(const std::vector<Finding>& findings, Lang lang)
+{
+    if (findings.empty())
+        return "<p class=\"note\">" + tr(lang, "无管控规则命中。", "No rule is triggered.") + "</p>";
+    std::string s =
+        "<table class=\"findings\"><colgroup><col style=\"width:3%\"><col style=\"width:9%\">"
+        "<col style=\"width:8%\"><col style=\"width:7%\"><col style=\"width:14%\">"
+        "<col style=\"width:10%\"><col style=\"width:7%\"><col style=\"width:6%\">"
+        "<col style=\"width:8%\"><col style=\"width:17%\"><col style=\"width:11%\">"
+        "</colgroup><thead><tr><th>#</th><th>" + tr(lang, "规则", "rule") +
+        "</th><th>" + tr(lang, "结果", "outcome") + "</th><th>" + tr(lang, "图层", "layer") +
+        "</th><th>" + tr(lang, "要素", "feature") + "</th><th>" +
+        tr(lang, "量测值", "measured") + "</th><th>" + tr(lang, "阈值", "threshold") +
+        "</th><th>" + tr(lang, "占比", "share") + "</th><th>" +
+        tr(lang, "维度", "dimension") + "</th><th>" + tr(lang, "条款", "clause") +
+        "</th><th>" + tr(lang, "依据", "basis") + "</th></tr></thead>\n";
+    std::size_t n = 0;
+    for (const auto& f : findings) {
+        std::string feature = html_escape(f.feature_key);
+        if (!f.feature_label.empty())
+            feature += (feature.empty() ? "" : "<br>") + html_escape(f.feature_label);
+        std::string measured = html_escape(measure_word(f.measure, lang));
+        if (!std::isnan(f.value))
+            measured += "<br><b>" + html_escape(format_amount(f.value, f.unit)) + "</b>";
+        s += "<tbody class=\"finding\"><tr>" + td(std::to_string(++n), "n") +
+             td(html_escape(f.rule_id), "id") + td(badge_short(f.outcome, lang)) +
+             td(or_dash(f.layer)) + td(feature.empty() ? "—" : feature) + td(measured) +
+             td(html_escape(format_amount(f.threshold, f.unit)), "n") +
+             td(std::isnan(f.share) ? "—" : format_number(f.share, 1) + "%", "n") +
+             td(or_dash(f.dimension)) + td(or_dash(f.clause)) + td(or_dash(f.basis)) +
+             "</tr>";
+        if (!f.detail.empty())
+            s += "<tr class=\"detail\"><td></td><td colspan=\"10\">" + html_escape(f.detail) +
+                 "</td></tr>";
+        s += "</tbody>\n";
+    }
+    return s + "</table>\n";
+}
+
 const char* const k_css = R"css(
 @page { size: A4; margin: 14mm 12mm 16mm 12mm;
   @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #666; } }
@@ -234,74 +344,8 @@ std::string ReportWriter::section(const SiteResult& r, const Application& app)
     s += "<tr><th>" + tr(lang, "结论", "verdict") + "</th>" + td(html_escape(r.message)) + "</tr>";
     s += "</table>\n";
 
-    const std::string map = m_map->svg(r);
-    if (map.empty()) {
-        s += "<div class=\"nomap\">" +
-             tr(lang, "无可绘制的选址几何（记录不可用）", "no site geometry to draw (unusable record)") +
-             "</div>\n";
-    } else {
-        bool context = false, zone = false, hit = false;
-        for (const auto& f : r.findings) {
-            context = context || !f.layer.empty();
-            const bool z = f.check && f.check->info().drawing == Drawing::Zone;
-            zone = zone || (z && !f.feature_key.empty());
-            hit = hit || (!z && !f.feature_key.empty());
-        }
-        const std::string vc = css_class(r.verdict);
-        s += "<figure class=\"mapbox\">" + map + "<figcaption><i class=\"site " + vc + "\"></i>" +
-             tr(lang, "项目选址", "site") +
-             (hit ? "<i class=\"hit " + vc + "\"></i>" +
-                        tr(lang, "触及的管控要素", "constraint features hit")
-                  : "") +
-             (zone ? "<i class=\"hit zone " + vc + "\"></i>" +
-                         tr(lang, "所在管控单元、乡镇", "units, townships the site is in")
-                   : "") +
-             "<i class=\"ev " + vc + "\"></i>" +
-             tr(lang, "证据：重叠部分、最短距离线、范围外部分",
-                "evidence: overlap, shortest line, part outside") +
-             (context ? "<i class=\"ctx\"></i>" + tr(lang, "参照图层", "reference layer") : "") +
-             "<br>" +
-             tr(lang, "颜色表示结果：红 不通过，琥珀 有条件通过，灰蓝 信息不全，蓝 提示。",
-                "Colour = outcome: red FAIL, amber CONDITIONAL, grey-blue INCOMPLETE, blue INFO.") +
-             "</figcaption></figure>\n";
-    }
-
-    if (r.findings.empty()) {
-        s += "<p class=\"note\">" + tr(lang, "无管控规则命中。", "No rule is triggered.") + "</p>";
-    } else {
-        s += "<table class=\"findings\"><colgroup><col style=\"width:3%\"><col style=\"width:9%\">"
-             "<col style=\"width:8%\"><col style=\"width:7%\"><col style=\"width:14%\">"
-             "<col style=\"width:10%\"><col style=\"width:7%\"><col style=\"width:6%\">"
-             "<col style=\"width:8%\"><col style=\"width:17%\"><col style=\"width:11%\">"
-             "</colgroup><thead><tr><th>#</th><th>" + tr(lang, "规则", "rule") +
-             "</th><th>" + tr(lang, "结果", "outcome") + "</th><th>" + tr(lang, "图层", "layer") +
-             "</th><th>" + tr(lang, "要素", "feature") + "</th><th>" +
-             tr(lang, "量测值", "measured") + "</th><th>" + tr(lang, "阈值", "threshold") +
-             "</th><th>" + tr(lang, "占比", "share") + "</th><th>" +
-             tr(lang, "维度", "dimension") + "</th><th>" + tr(lang, "条款", "clause") +
-             "</th><th>" + tr(lang, "依据", "basis") + "</th></tr></thead>\n";
-        std::size_t n = 0;
-        for (const auto& f : r.findings) {
-            std::string feature = html_escape(f.feature_key);
-            if (!f.feature_label.empty())
-                feature += (feature.empty() ? "" : "<br>") + html_escape(f.feature_label);
-            std::string measured = html_escape(measure_word(f.measure, lang));
-            if (!std::isnan(f.value))
-                measured += "<br><b>" + html_escape(format_amount(f.value, f.unit)) + "</b>";
-            s += "<tbody class=\"finding\"><tr>" + td(std::to_string(++n), "n") +
-                 td(html_escape(f.rule_id), "id") + td(badge_short(f.outcome, lang)) +
-                 td(or_dash(f.layer)) + td(feature.empty() ? "—" : feature) + td(measured) +
-                 td(html_escape(format_amount(f.threshold, f.unit)), "n") +
-                 td(std::isnan(f.share) ? "—" : format_number(f.share, 1) + "%", "n") +
-                 td(or_dash(f.dimension)) + td(or_dash(f.clause)) + td(or_dash(f.basis)) +
-                 "</tr>";
-            if (!f.detail.empty())
-                s += "<tr class=\"detail\"><td></td><td colspan=\"10\">" + html_escape(f.detail) +
-                     "</td></tr>";
-            s += "</tbody>\n";
-        }
-        s += "</table>\n";
-    }
+    s += map_html(r, m_map->svg(r), lang);
+    s += findings_html(r.findings, lang);
     return s + "</section>\n";
 }
 
@@ -347,9 +391,19 @@ std::string ReportWriter::head(const RunInfo& info) const
 
 std::string ReportWriter::summary_html(const ZoneSummary& summary, const RunInfo& info) const
 {
-    const Lang lang = m_lang;
     std::string s = "<section class=\"summary\">\n<h2>" +
-                    tr(lang, "一、筛查结论统计", "1. Verdicts") + "</h2>\n<div class=\"bar\">";
+                    tr(m_lang, "一、筛查结论统计", "1. Verdicts") + "</h2>\n" + verdicts_html();
+    if (summary.enabled())
+        s += townships_html(summary);
+    s += rules_html() + "</section>\n";
+    s += layers_html(info);
+    return s;
+}
+
+std::string ReportWriter::verdicts_html() const
+{
+    const Lang lang = m_lang;
+    std::string s = "<div class=\"bar\">";
     for (Outcome o : k_verdicts) {
         auto it = m_by_verdict.find(o);
         const std::size_t n = it == m_by_verdict.end() ? 0 : it->second;
@@ -373,68 +427,47 @@ std::string ReportWriter::summary_html(const ZoneSummary& summary, const RunInfo
     }
     s += "<tr><th>" + tr(lang, "合计", "total") + "</th>" + td(std::to_string(m_sites), "n") +
          td("100%", "n") + "</tr></table>\n";
+    return s;
+}
 
+std::string ReportWriter::townships_html(const ZoneSummary& summary) const
+{
     // By township (the zone summary's rows, in layer order).
-    auto verdict_headers = [&] {
-        std::string h;
-        for (Outcome o : k_verdicts)
-            h += "<th class=\"n\">" + badge_short(o, lang) + "</th>";
-        return h;
-    };
-    auto verdict_cells = [&](const std::map<Outcome, std::size_t>& m) {
-        std::string c;
-        for (Outcome o : k_verdicts) {
-            auto it = m.find(o);
-            c += td(it == m.end() ? "0" : std::to_string(it->second), "n");
-        }
-        return c;
-    };
-    if (summary.enabled()) {
-        s += "<h3>" + tr(lang, "按乡镇（街道）", "By township") + "</h3>\n";
-        s += "<table class=\"small\"><thead><tr><th>" + tr(lang, "乡镇（街道）", "township") +
-             "</th><th class=\"n\">" + tr(lang, "项目数", "sites") + "</th>" + verdict_headers();
-        for (const auto& l : summary.loads())
-            s += "<th class=\"n\">" +
-                 html_escape(l.check_id + " " + l.attr + "（" + l.unit + "）") + "<br>" +
-                 tr(lang, "现有 + 新增 / 上限", "existing + added / cap") + "</th>";
-        s += "</tr></thead>\n";
-        const Layer& layer = *summary.layer();
-        for (std::size_t i = 0; i < layer.size() && i < summary.rows().size(); ++i) {
-            const auto& row = summary.rows()[i];
-            const auto& f = layer.feature(i);
-            s += "<tr>" + td(html_escape(f.label.empty() ? f.key : f.label), "nw") +
-                 td(std::to_string(row.sites), "n") + verdict_cells(row.by_verdict);
-            for (std::size_t l = 0; l < summary.loads().size(); ++l) {
-                const auto& ld = summary.loads()[l];
-                const double existing = i < ld.existing.size() ? ld.existing[i] : 0.0;
-                const double added = l < row.added.size() ? row.added[l] : 0.0;
-                std::string cell = format_number(existing, 3) + " + " + format_number(added, 3) +
-                                   " / ";
-                if (i < ld.caps.size() && ld.caps[i] && *ld.caps[i] > 0) {
-                    const double pct = 100.0 * (existing + added) / *ld.caps[i];
-                    cell += format_number(*ld.caps[i], 3) + "（" + format_number(pct, 1) + "%）";
-                    if (pct > 100)
-                        cell = "<b>" + cell + "</b>";
-                } else {
-                    cell += "—";
-                }
-                s += td(cell, "n");
-            }
-            s += "</tr>\n";
-        }
-        if (m_no_township) {
-            s += "<tr>" + td(tr(lang, "（不在任何乡镇内）", "(in no township)")) +
-                 td(std::to_string(m_no_township), "n") + verdict_cells(m_no_township_by_verdict);
-            for (std::size_t l = 0; l < summary.loads().size(); ++l)
-                s += td("—", "n");
-            s += "</tr>\n";
-        }
-        s += "</table>\n<p class=\"note\">" +
-             tr(lang, "跨乡镇的项目在其触及的每个乡镇各计一次。",
-                "A site that spans townships counts in each of them.") +
-             "</p>\n";
+    const Lang lang = m_lang;
+    std::string s = "<h3>" + tr(lang, "按乡镇（街道）", "By township") + "</h3>\n";
+    s += "<table class=\"small\"><thead><tr><th>" + tr(lang, "乡镇（街道）", "township") +
+         "</th><th class=\"n\">" + tr(lang, "项目数", "sites") + "</th>" + verdict_headers(lang);
+    for (const auto& l : summary.loads())
+        s += "<th class=\"n\">" + html_escape(l.check_id + " " + l.attr + "（" + l.unit + "）") +
+             "<br>" + tr(lang, "现有 + 新增 / 上限", "existing + added / cap") + "</th>";
+    s += "</tr></thead>\n";
+    const Layer& layer = *summary.layer();
+    for (std::size_t i = 0; i < layer.size() && i < summary.rows().size(); ++i) {
+        const auto& row = summary.rows()[i];
+        const auto& f = layer.feature(i);
+        s += "<tr>" + td(html_escape(f.label.empty() ? f.key : f.label), "nw") +
+             td(std::to_string(row.sites), "n") + verdict_cells(row.by_verdict);
+        for (std::size_t l = 0; l < summary.loads().size(); ++l)
+            s += td(load_cell(summary.loads()[l], i, l < row.added.size() ? row.added[l] : 0.0),
+                    "n");
+        s += "</tr>\n";
     }
+    if (m_no_township) {
+        s += "<tr>" + td(tr(lang, "（不在任何乡镇内）", "(in no township)")) +
+             td(std::to_string(m_no_township), "n") + verdict_cells(m_no_township_by_verdict);
+        for (std::size_t l = 0; l < summary.loads().size(); ++l)
+            s += td("—", "n");
+        s += "</tr>\n";
+    }
+    s += "</table>\n<p class=\"note\">" +
+         tr(lang, "跨乡镇的项目在其触及的每个乡镇各计一次。",
+            "A site that spans townships counts in each of them.") +
+         "</p>\n";
+    return s;
+}
 
+std::vector<std::string> ReportWriter::rules_in_order() const
+{
     // By rule, in rulebook order (access-list rows after their check).
     auto rank = [&](const std::string& rule) {
         const auto& checks = m_engine->checks();
@@ -452,9 +485,17 @@ std::string ReportWriter::summary_html(const ZoneSummary& summary, const RunInfo
         const auto ra = rank(a), rb = rank(b);
         return ra != rb ? ra < rb : a < b;
     });
-    s += "<h3>" + tr(lang, "按规则", "By rule") + "</h3>\n<table class=\"small\"><thead><tr><th>" +
-         tr(lang, "规则", "rule") + "</th><th>" + tr(lang, "类型", "type") + "</th><th>" +
-         tr(lang, "条款", "clause") + "</th>";
+    return rules;
+}
+
+std::string ReportWriter::rules_html() const
+{
+    const Lang lang = m_lang;
+    const std::vector<std::string> rules = rules_in_order();
+    std::string s = "<h3>" + tr(lang, "按规则", "By rule") +
+                    "</h3>\n<table class=\"small\"><thead><tr><th>" + tr(lang, "规则", "rule") +
+                    "</th><th>" + tr(lang, "类型", "type") + "</th><th>" +
+                    tr(lang, "条款", "clause") + "</th>";
     for (Outcome o : {Outcome::Fail, Outcome::Incomplete, Outcome::Conditional, Outcome::Info})
         s += "<th class=\"n\">" + badge_short(o, lang) + "</th>";
     s += "<th class=\"n\">" + tr(lang, "结果条数", "findings") + "</th></tr></thead>\n";
@@ -473,15 +514,21 @@ std::string ReportWriter::summary_html(const ZoneSummary& summary, const RunInfo
     s += "</table>\n<p class=\"note\">" +
          tr(lang, "各列为该规则结果最严重为该等级的项目数。",
             "Columns count sites by the rule's most severe outcome at the site.") +
-         "</p>\n</section>\n";
+         "</p>\n";
+    return s;
+}
 
+std::string ReportWriter::layers_html(const RunInfo& info) const
+{
     // Layers: what a decision can be reproduced from.
-    s += "<section class=\"layers\">\n<h2>" + tr(lang, "二、所用图层", "2. Layers used") +
-         "</h2>\n<table class=\"small\"><thead><tr><th>" + tr(lang, "图层", "layer") + "</th><th>" +
-         tr(lang, "数据源", "source") + "</th><th class=\"n\">" +
-         tr(lang, "要素数", "features") + "</th><th class=\"n\">" + tr(lang, "修复", "repaired") +
-         "</th><th>" + tr(lang, "修改时间（UTC）", "modified (UTC)") + "</th><th>" +
-         tr(lang, "坐标系", "CRS") + "</th></tr></thead>\n";
+    const Lang lang = m_lang;
+    std::string s =
+        "<section class=\"layers\">\n<h2>" + tr(lang, "二、所用图层", "2. Layers used") +
+        "</h2>\n<table class=\"small\"><thead><tr><th>" + tr(lang, "图层", "layer") + "</th><th>" +
+        tr(lang, "数据源", "source") + "</th><th class=\"n\">" + tr(lang, "要素数", "features") +
+        "</th><th class=\"n\">" + tr(lang, "修复", "repaired") + "</th><th>" +
+        tr(lang, "修改时间（UTC）", "modified (UTC)") + "</th><th>" + tr(lang, "坐标系", "CRS") +
+        "</th></tr></thead>\n";
     for (const auto& l : m_engine->layers().all()) {
         const std::string p = "layer." + l->name() + ".";
         auto get = [&](const std::string& k, const std::string& fallback) {

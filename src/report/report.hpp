@@ -72,6 +72,16 @@ private:
     };
     std::string head(const RunInfo& info) const;
     std::string summary_html(const ZoneSummary& summary, const RunInfo& info) const;
+    /// The bar and table of sites by verdict.
+    std::string verdicts_html() const;
+    /// The zone summary by township, with the loads against their caps.
+    std::string townships_html(const ZoneSummary& summary) const;
+    /// The rule ids seen, in rulebook order.
+    std::vector<std::string> rules_in_order() const;
+    /// The table of sites and findings by rule.
+    std::string rules_html() const;
+    /// The layers section: each layer's source, size and provenance.
+    std::string layers_html(const RunInfo& info) const;
     std::string section(const SiteResult& r, const Application& app);
 
     std::string m_path;

@@ -26,6 +26,8 @@ constexpr double k_width = 640;
 constexpr double k_height = 400;
 constexpr double k_pad = 12;
 constexpr double k_min_extent_m = 800; ///< a point site still shows its surroundings
+constexpr double k_inner_w = k_width - 2 * k_pad;
+constexpr double k_inner_h = k_height - 2 * k_pad;
 
 std::string outcome_colour(Outcome o)
 {
@@ -221,6 +223,267 @@ std::string draw(const Shapes& s, const std::string& cls, const std::string& col
     return out;
 }
 
+/// A constraint feature a finding names.
+struct Drawn {
+    const Layer* layer;
+    std::size_t feature;
+    Outcome outcome;
+    bool zone; ///< a zone the site lies in (unit, township): outline only
+};
+
+/// A finding's evidence geometry.
+struct Evidence {
+    gdal::GeometryPtr geometry;
+    Outcome outcome;
+    bool is_distance; ///< a setback's shortest line, not a piece of the site
+};
+
+/// What a site's map shows besides the site itself.
+struct Contents {
+    std::vector<Drawn> hits;
+    std::vector<const Layer*> context;
+    std::vector<Evidence> evidence;
+};
+
+/// The view, and the box the features are clipped to (a margin beyond it).
+struct Frame {
+    View view;
+    Box clip;
+};
+
+/// A feature's label, at the point it would like to be written.
+struct Label {
+    std::string text;
+    double x, y;
+};
+
+/// The features the findings name (most severe outcome first), and the
+/// layers named without a feature (require_within, coverage): context.
+/// `by_key(layer, key)` gives the indices of the layer's features with that key.
+template <class ByKey>
+Contents collect(const SiteResult& r, bool site_is_point, const LayerSet& layers, ByKey&& by_key)
+{
+    Contents c;
+    std::set<std::pair<const Layer*, std::size_t>> seen;
+    std::vector<const Finding*> by_severity;
+    for (const auto& f : r.findings)
+        by_severity.push_back(&f);
+    std::stable_sort(by_severity.begin(), by_severity.end(),
+                     [](const Finding* a, const Finding* b) { return a->outcome > b->outcome; });
+    for (const Finding* f : by_severity) {
+        const Layer* layer = f->layer.empty() ? nullptr : layers.find(f->layer);
+        if (layer && !f->feature_key.empty()) {
+            for (std::size_t i : by_key(*layer, f->feature_key))
+                if (seen.emplace(layer, i).second)
+                    c.hits.push_back({layer, i, f->outcome,
+                                      f->check && f->check->info().drawing == Drawing::Zone});
+        }
+        if (layer && std::find(c.context.begin(), c.context.end(), layer) == c.context.end())
+            c.context.push_back(layer);
+        if (!f->evidence.empty()) {
+            // A point site's point evidence is the site itself: drawn once, as the site.
+            if (site_is_point && f->evidence.size() == r.geometry.size())
+                continue;
+            try {
+                c.evidence.push_back({wkb_to_ogr(f->evidence), f->outcome,
+                                      f->check && f->check->info().drawing == Drawing::Line});
+            } catch (const std::exception&) {
+            }
+        }
+    }
+    return c;
+}
+
+/// `b` grown about its centre to at least `w` by `h`.
+void grow_to(Box& b, double w, double h)
+{
+    const double cx = (b.minx + b.maxx) / 2, cy = (b.miny + b.maxy) / 2;
+    w = std::max(w, b.width());
+    h = std::max(h, b.height());
+    b = Box{cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2};
+}
+
+/// The view: the site and its evidence, then any hit feature small
+/// enough not to shrink them to a dot; at least k_min_extent_m across.
+/// Nothing when there is nothing to frame.
+std::optional<Frame> frame_for(const OGRGeometry& site, const Contents& c)
+{
+    Box world = envelope(site);
+    for (const auto& e : c.evidence)
+        world.add(envelope(*e.geometry));
+    if (world.empty())
+        return std::nullopt;
+    grow_to(world, k_min_extent_m, k_min_extent_m);
+    const double core = std::max(world.width(), world.height());
+    for (const auto& h : c.hits) {
+        const auto& b = h.layer->feature(h.feature).bounds;
+        if (b.maxx - b.minx <= 3 * core && b.maxy - b.miny <= 3 * core)
+            world.add(Box{b.minx, b.miny, b.maxx, b.maxy});
+    }
+    const double margin = 0.08 * std::max(world.width(), world.height());
+    world = Box{world.minx - margin, world.miny - margin, world.maxx + margin, world.maxy + margin};
+    grow_to(world, world.height() * k_inner_w / k_inner_h, world.width() * k_inner_h / k_inner_w);
+    const Box clip{world.minx - margin, world.miny - margin, world.maxx + margin,
+                   world.maxy + margin};
+    return Frame{View{world, k_inner_w / world.width()}, clip};
+}
+
+/// The `<svg>` start tag, the clip path, the background and the opening of
+/// the clipped group the map is drawn in.
+std::string svg_start(const SiteResult& r, Lang lang)
+{
+    std::string out = "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " +
+                      num(k_width) + " " + num(k_height) + "\" role=\"img\" aria-label=\"" +
+                      html_escape(tr(lang, "项目 ", "site ") + r.site_id) + "\">";
+    out += "<defs><clipPath id=\"clip-" + std::to_string(r.index) + "\"><rect x=\"" + num(k_pad) +
+           "\" y=\"" + num(k_pad) + "\" width=\"" + num(k_inner_w) + "\" height=\"" +
+           num(k_inner_h) + "\"/></clipPath></defs>";
+    out += "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"" + num(k_width) + "\" height=\"" +
+           num(k_height) + "\"/>";
+    out += "<g clip-path=\"url(#clip-" + std::to_string(r.index) + ")\">";
+    return out;
+}
+
+/// Context: the features in view of every layer a finding names, hit or not.
+std::string draw_context(const std::vector<const Layer*>& context, const Frame& f)
+{
+    std::string out;
+    const Box& world = f.view.world;
+    for (const Layer* layer : context) {
+        const geos::Bounds q{world.minx, world.miny, world.maxx, world.maxy};
+        std::size_t drawn = 0;
+        for (auto i : layer->query(q)) {
+            if (++drawn > 200)
+                break;
+            gdal::GeometryPtr g = clipped(*wkb_to_ogr(layer->feature(i).wkb), f.clip);
+            if (!g)
+                continue;
+            Shapes s;
+            add_geometry(*g, f.view, s);
+            out += draw(s, "ctx", "#8a8a8a", 3);
+        }
+    }
+    return out;
+}
+
+/// The features hit: zones first, then the least severe, so the worst is on
+/// top. Each one drawn puts its label at the front of `candidates`.
+std::string draw_hits(const std::vector<Drawn>& hits, const Frame& f,
+                      std::vector<Label>& candidates)
+{
+    std::vector<const Drawn*> order;
+    for (const auto& h : hits)
+        order.push_back(&h);
+    std::stable_sort(order.begin(), order.end(), [](const Drawn* a, const Drawn* b) {
+        return a->zone != b->zone ? a->zone : a->outcome < b->outcome;
+    });
+    std::string out;
+    for (const Drawn* h : order) {
+        const LayerFeature& lf = h->layer->feature(h->feature);
+        gdal::GeometryPtr g = clipped(*wkb_to_ogr(lf.wkb), f.clip);
+        if (!g)
+            continue;
+        Shapes s;
+        add_geometry(*g, f.view, s);
+        out += draw(s, h->zone ? "hit zone" : "hit", outcome_colour(h->outcome), 5);
+        if (auto p = label_point(*g, f.view))
+            candidates.insert(candidates.begin(),
+                              Label{lf.label.empty() ? lf.key : lf.label, p->first, p->second});
+    }
+    return out;
+}
+
+/// The `<text>` of the candidates that find room, in their order: each
+/// where it would like to be or a little above or below, never over the
+/// site or a label already placed.
+std::string place_labels(const std::vector<Label>& candidates, const OGRGeometry& site,
+                         const View& v)
+{
+    std::string labels;
+    std::vector<Box> placed; // labels never cover the site
+    {
+        const Box e = envelope(site);
+        placed.push_back(Box{v.x(e.minx) - 7, v.y(e.maxy) - 7, v.x(e.maxx) + 7, v.y(e.miny) + 7});
+    }
+    for (const Label& l : candidates) {
+        const double w = text_width(l.text);
+        // Slide the label inside the frame rather than lose it at an edge.
+        const double x = std::clamp(l.x, k_pad + w / 2 + 4, k_width - k_pad - w / 2 - 4);
+        for (double dy : {0.0, 15.0, -15.0, 30.0, -30.0}) {
+            const Box b{x - w / 2 - 2, l.y + dy - 11, x + w / 2 + 2, l.y + dy + 3};
+            if (b.miny < k_pad || b.maxy > k_height - k_pad)
+                continue;
+            if (std::any_of(placed.begin(), placed.end(),
+                            [&](const Box& o) { return !o.disjoint(b); }))
+                continue;
+            placed.push_back(b);
+            labels += "<text class=\"lbl\" x=\"" + num(x) + "\" y=\"" + num(l.y + dy) + "\">" +
+                      html_escape(l.text) + "</text>";
+            break;
+        }
+    }
+    return labels;
+}
+
+/// The site, then its evidence over it: the pieces of a line site that
+/// overlap are highlighted on the line itself.
+std::string draw_site_and_evidence(const OGRGeometry& site, bool site_is_point, Outcome verdict,
+                                   const std::vector<Evidence>& evidence, const Frame& f)
+{
+    const bool site_is_line = !site_is_point && site.getDimension() == 1;
+    std::string site_svg;
+    {
+        Shapes s;
+        add_geometry(site, f.view, s);
+        site_svg = draw(s, "site", outcome_colour(verdict), 6);
+    }
+    std::string out;
+    if (site_is_line)
+        out += site_svg;
+    for (const Evidence& e : evidence) {
+        gdal::GeometryPtr g = clipped(*e.geometry, f.clip);
+        if (!g)
+            continue;
+        Shapes s;
+        add_geometry(*g, f.view, s);
+        out += draw(s, e.is_distance ? "ev dist" : "ev", outcome_colour(e.outcome), 8);
+    }
+    if (!site_is_line)
+        out += site_svg;
+    return out;
+}
+
+/// Scale bar (metres), bottom left.
+std::string scale_bar(const View& v)
+{
+    const double len = nice_length(v.world.width() / 4);
+    const double bar = len * v.scale;
+    const double bx = k_pad + 14, by = k_height - k_pad - 18;
+    std::string out = "<g class=\"scale\"><rect class=\"halo\" x=\"" + num(bx - 8) + "\" y=\"" +
+                      num(by - 18) + "\" width=\"" + num(bar + 62) + "\" height=\"32\"/>";
+    for (int i = 0; i < 4; ++i)
+        out += "<rect x=\"" + num(bx + bar * i / 4) + "\" y=\"" + num(by) + "\" width=\"" +
+               num(bar / 4) + "\" height=\"6\" class=\"" + (i % 2 ? "w" : "k") + "\"/>";
+    out += "<text x=\"" + num(bx) + "\" y=\"" + num(by - 4) + "\">0</text><text x=\"" +
+           num(bx + bar / 2) + "\" y=\"" + num(by - 4) + "\">" + format_number(len / 2, 1) +
+           "</text><text x=\"" + num(bx + bar) + "\" y=\"" + num(by - 4) + "\">" +
+           format_number(len, 0) + "</text><text class=\"unit\" x=\"" + num(bx + bar + 10) +
+           "\" y=\"" + num(by + 6) + "\">m</text></g>";
+    return out;
+}
+
+/// North arrow (grid north of the working CRS), top right.
+std::string north_arrow(Lang lang)
+{
+    const double nx = k_width - k_pad - 26, ny = k_pad + 12;
+    return "<g class=\"north\"><circle class=\"halo\" cx=\"" + num(nx) + "\" cy=\"" +
+           num(ny + 20) + "\" r=\"22\"/><path d=\"M" + num(nx) + " " + num(ny + 4) + "L" +
+           num(nx + 8) + " " + num(ny + 32) + "L" + num(nx) + " " + num(ny + 26) +
+           "Z\" class=\"k\"/><path d=\"M" + num(nx) + " " + num(ny + 4) + "L" + num(nx - 8) + " " +
+           num(ny + 32) + "L" + num(nx) + " " + num(ny + 26) + "Z\" class=\"w\"/><text x=\"" +
+           num(nx) + "\" y=\"" + num(ny + 2) + "\">" + tr(lang, "北", "N") + "</text></g>";
+}
+
 } // namespace
 
 const std::vector<std::size_t>& SiteMap::features_by_key(const Layer& layer, const std::string& key)
@@ -245,202 +508,30 @@ std::string SiteMap::svg(const SiteResult& r)
     } catch (const std::exception&) {
         return "";
     }
-
-    // The features the findings name (most severe outcome first), and the
-    // layers named without a feature (require_within, coverage): context.
-    struct Drawn {
-        const Layer* layer;
-        std::size_t feature;
-        Outcome outcome;
-        bool zone; ///< a zone the site lies in (unit, township): outline only
-    };
-    std::vector<Drawn> hits;
-    std::set<std::pair<const Layer*, std::size_t>> seen;
-    std::vector<const Layer*> context;
-    std::vector<gdal::GeometryPtr> evidence;
-    std::vector<Outcome> evidence_outcome;
-    std::vector<bool> evidence_is_distance; ///< a setback's shortest line, not a piece of the site
     const bool site_is_point = wkbFlatten(site->getGeometryType()) == wkbPoint;
-    std::vector<const Finding*> by_severity;
-    for (const auto& f : r.findings)
-        by_severity.push_back(&f);
-    std::stable_sort(by_severity.begin(), by_severity.end(),
-                     [](const Finding* a, const Finding* b) { return a->outcome > b->outcome; });
-    for (const Finding* f : by_severity) {
-        const Layer* layer = f->layer.empty() ? nullptr : m_engine.layers().find(f->layer);
-        if (layer && !f->feature_key.empty()) {
-            for (std::size_t i : features_by_key(*layer, f->feature_key))
-                if (seen.emplace(layer, i).second)
-                    hits.push_back({layer, i, f->outcome,
-                                    f->check && f->check->info().drawing == Drawing::Zone});
-        }
-        if (layer && std::find(context.begin(), context.end(), layer) == context.end())
-            context.push_back(layer);
-        if (!f->evidence.empty()) {
-            // A point site's point evidence is the site itself: drawn once, as the site.
-            if (site_is_point && f->evidence.size() == r.geometry.size())
-                continue;
-            try {
-                evidence.push_back(wkb_to_ogr(f->evidence));
-                evidence_outcome.push_back(f->outcome);
-                evidence_is_distance.push_back(f->check && f->check->info().drawing == Drawing::Line);
-            } catch (const std::exception&) {
-            }
-        }
-    }
-
-    // The view: the site and its evidence, then any hit feature small
-    // enough not to shrink them to a dot; at least k_min_extent_m across.
-    Box world = envelope(*site);
-    for (const auto& e : evidence)
-        world.add(envelope(*e));
-    if (world.empty())
+    const Contents c = collect(r, site_is_point, m_engine.layers(),
+                               [this](const Layer& layer, const std::string& key)
+                                   -> const std::vector<std::size_t>& {
+                                   return features_by_key(layer, key);
+                               });
+    const std::optional<Frame> f = frame_for(*site, c);
+    if (!f)
         return "";
-    auto grow_to = [](Box& b, double w, double h) {
-        const double cx = (b.minx + b.maxx) / 2, cy = (b.miny + b.maxy) / 2;
-        w = std::max(w, b.width());
-        h = std::max(h, b.height());
-        b = Box{cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2};
-    };
-    grow_to(world, k_min_extent_m, k_min_extent_m);
-    const double core = std::max(world.width(), world.height());
-    for (const auto& h : hits) {
-        const auto& b = h.layer->feature(h.feature).bounds;
-        if (b.maxx - b.minx <= 3 * core && b.maxy - b.miny <= 3 * core)
-            world.add(Box{b.minx, b.miny, b.maxx, b.maxy});
-    }
-    const double margin = 0.08 * std::max(world.width(), world.height());
-    world = Box{world.minx - margin, world.miny - margin, world.maxx + margin, world.maxy + margin};
-    const double inner_w = k_width - 2 * k_pad, inner_h = k_height - 2 * k_pad;
-    grow_to(world, world.height() * inner_w / inner_h, world.width() * inner_h / inner_w);
-    View v{world, inner_w / world.width()};
-    const Box clip{world.minx - margin, world.miny - margin, world.maxx + margin,
-                   world.maxy + margin};
 
-    std::string out = "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " +
-                      num(k_width) + " " + num(k_height) + "\" role=\"img\" aria-label=\"" +
-                      html_escape(tr(lang, "项目 ", "site ") + r.site_id) + "\">";
-    out += "<defs><clipPath id=\"clip-" + std::to_string(r.index) + "\"><rect x=\"" + num(k_pad) +
-           "\" y=\"" + num(k_pad) + "\" width=\"" + num(inner_w) + "\" height=\"" + num(inner_h) +
-           "\"/></clipPath></defs>";
-    out += "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"" + num(k_width) + "\" height=\"" +
-           num(k_height) + "\"/>";
-    out += "<g clip-path=\"url(#clip-" + std::to_string(r.index) + ")\">";
-
-    // Context: the features in view of every layer a finding names, hit or not.
-    for (const Layer* layer : context) {
-        const geos::Bounds q{world.minx, world.miny, world.maxx, world.maxy};
-        std::size_t drawn = 0;
-        for (auto i : layer->query(q)) {
-            if (++drawn > 200)
-                break;
-            gdal::GeometryPtr g = clipped(*wkb_to_ogr(layer->feature(i).wkb), clip);
-            if (!g)
-                continue;
-            Shapes s;
-            add_geometry(*g, v, s);
-            out += draw(s, "ctx", "#8a8a8a", 3);
-        }
-    }
-    // The features hit: zones first, then the least severe, so the worst is on top.
-    std::vector<const Drawn*> order;
-    for (const auto& h : hits)
-        order.push_back(&h);
-    std::stable_sort(order.begin(), order.end(), [](const Drawn* a, const Drawn* b) {
-        return a->zone != b->zone ? a->zone : a->outcome < b->outcome;
-    });
-    struct Label {
-        std::string text;
-        double x, y;
-    };
+    std::string out = svg_start(r, lang);
+    out += draw_context(c.context, *f);
     std::vector<Label> candidates; // most severe first: they win the space
-    for (const Drawn* h : order) {
-        const LayerFeature& lf = h->layer->feature(h->feature);
-        gdal::GeometryPtr g = clipped(*wkb_to_ogr(lf.wkb), clip);
-        if (!g)
-            continue;
-        Shapes s;
-        add_geometry(*g, v, s);
-        out += draw(s, h->zone ? "hit zone" : "hit", outcome_colour(h->outcome), 5);
-        if (auto p = label_point(*g, v))
-            candidates.insert(candidates.begin(),
-                              Label{lf.label.empty() ? lf.key : lf.label, p->first, p->second});
-    }
-    std::string labels;
-    std::vector<Box> placed; // labels never cover the site
-    {
-        const Box e = envelope(*site);
-        placed.push_back(Box{v.x(e.minx) - 7, v.y(e.maxy) - 7, v.x(e.maxx) + 7, v.y(e.miny) + 7});
-    }
-    for (const Label& l : candidates) {
-        const double w = text_width(l.text);
-        // Slide the label inside the frame rather than lose it at an edge.
-        const double x = std::clamp(l.x, k_pad + w / 2 + 4, k_width - k_pad - w / 2 - 4);
-        for (double dy : {0.0, 15.0, -15.0, 30.0, -30.0}) {
-            const Box b{x - w / 2 - 2, l.y + dy - 11, x + w / 2 + 2, l.y + dy + 3};
-            if (b.miny < k_pad || b.maxy > k_height - k_pad)
-                continue;
-            if (std::any_of(placed.begin(), placed.end(),
-                            [&](const Box& o) { return !o.disjoint(b); }))
-                continue;
-            placed.push_back(b);
-            labels += "<text class=\"lbl\" x=\"" + num(x) + "\" y=\"" + num(l.y + dy) + "\">" +
-                      html_escape(l.text) + "</text>";
-            break;
-        }
-    }
-    // The site, then its evidence over it: the pieces of a line site that
-    // overlap are highlighted on the line itself.
-    const bool site_is_line = !site_is_point && site->getDimension() == 1;
-    std::string site_svg;
-    {
-        Shapes s;
-        add_geometry(*site, v, s);
-        site_svg = draw(s, "site", outcome_colour(r.verdict), 6);
-    }
-    if (site_is_line)
-        out += site_svg;
-    for (std::size_t i = 0; i < evidence.size(); ++i) {
-        gdal::GeometryPtr g = clipped(*evidence[i], clip);
-        if (!g)
-            continue;
-        Shapes s;
-        add_geometry(*g, v, s);
-        out += draw(s, evidence_is_distance[i] ? "ev dist" : "ev", outcome_colour(evidence_outcome[i]),
-                    8);
-    }
-    if (!site_is_line)
-        out += site_svg;
+    out += draw_hits(c.hits, *f, candidates);
+    const std::string labels = place_labels(candidates, *site, f->view);
+    out += draw_site_and_evidence(*site, site_is_point, r.verdict, c.evidence, *f);
     out += labels + "</g>";
-
-    // Scale bar (metres), bottom left.
-    const double len = nice_length(world.width() / 4);
-    const double bar = len * v.scale;
-    const double bx = k_pad + 14, by = k_height - k_pad - 18;
-    out += "<g class=\"scale\"><rect class=\"halo\" x=\"" + num(bx - 8) + "\" y=\"" + num(by - 18) +
-           "\" width=\"" + num(bar + 62) + "\" height=\"32\"/>";
-    for (int i = 0; i < 4; ++i)
-        out += "<rect x=\"" + num(bx + bar * i / 4) + "\" y=\"" + num(by) + "\" width=\"" +
-               num(bar / 4) + "\" height=\"6\" class=\"" + (i % 2 ? "w" : "k") + "\"/>";
-    out += "<text x=\"" + num(bx) + "\" y=\"" + num(by - 4) + "\">0</text><text x=\"" +
-           num(bx + bar / 2) + "\" y=\"" + num(by - 4) + "\">" + format_number(len / 2, 1) +
-           "</text><text x=\"" + num(bx + bar) + "\" y=\"" + num(by - 4) + "\">" +
-           format_number(len, 0) + "</text><text class=\"unit\" x=\"" + num(bx + bar + 10) +
-           "\" y=\"" + num(by + 6) + "\">m</text></g>";
-
-    // North arrow (grid north of the working CRS), top right.
-    const double nx = k_width - k_pad - 26, ny = k_pad + 12;
-    out += "<g class=\"north\"><circle class=\"halo\" cx=\"" + num(nx) + "\" cy=\"" + num(ny + 20) +
-           "\" r=\"22\"/><path d=\"M" + num(nx) + " " + num(ny + 4) + "L" + num(nx + 8) + " " +
-           num(ny + 32) + "L" + num(nx) + " " + num(ny + 26) + "Z\" class=\"k\"/><path d=\"M" +
-           num(nx) + " " + num(ny + 4) + "L" + num(nx - 8) + " " + num(ny + 32) + "L" + num(nx) +
-           " " + num(ny + 26) + "Z\" class=\"w\"/><text x=\"" + num(nx) + "\" y=\"" +
-           num(ny + 2) + "\">" + tr(lang, "北", "N") + "</text></g>";
+    out += scale_bar(f->view);
+    out += north_arrow(lang);
     out += "<text class=\"crs\" x=\"" + num(k_width - k_pad - 4) + "\" y=\"" +
            num(k_height - k_pad - 6) + "\">" +
            html_escape(gdal::srs_label(m_engine.layers().working_srs())) + "</text>";
     out += "<rect class=\"frame\" x=\"" + num(k_pad) + "\" y=\"" + num(k_pad) + "\" width=\"" +
-           num(inner_w) + "\" height=\"" + num(inner_h) + "\"/></svg>";
+           num(k_inner_w) + "\" height=\"" + num(k_inner_h) + "\"/></svg>";
     return out;
 }
 
