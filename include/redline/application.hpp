@@ -4,6 +4,7 @@
 // threads), so that a bad record becomes an ERROR row, never a stop.
 #pragma once
 
+#include "redline/lang.hpp"
 #include "redline/site.hpp"
 
 #include <ogr_spatialref.h>
@@ -29,7 +30,7 @@ struct Application {
     std::string geometry_text;      ///< WKT, GeoJSON geometry or "lon,lat" (text inputs)
     std::vector<unsigned char> wkb; ///< geometry read by GDAL (vector inputs)
     bool has_wkb = false;
-    std::string read_error;         ///< set by the reader when the record is unusable
+    Text read_error;                ///< set by the reader when the record is unusable
     /// CRS of the coordinates; null = the rulebook's input_crs.
     std::shared_ptr<const OGRSpatialReference> srs;
     /// Datum of geographic coordinates (--coords): GCJ-02 / BD-09 are

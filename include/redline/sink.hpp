@@ -131,6 +131,10 @@ std::unique_ptr<ResultSink> make_json_sink(const std::string& path);
 std::unique_ptr<ResultSink> make_json_sink(std::ostream& out, int indent = -1);
 /// The sites table as CSV (UTF-8 with BOM), written into place.
 std::unique_ptr<ResultSink> make_csv_sink(const std::string& path);
+/// The sites table (the application's columns first) and a findings sheet
+/// as an Excel workbook, with Chinese column titles (English with Lang::En)
+/// and verdicts in words; written into place.
+std::unique_ptr<ResultSink> make_xlsx_sink(const std::string& path);
 /// A self-contained HTML report (A4), written into place.
 std::unique_ptr<ResultSink> make_report_sink(const std::string& path);
 

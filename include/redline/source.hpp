@@ -47,12 +47,20 @@ public:
 };
 
 /// How to read an applications file (the `batch` flags of the same names).
+/// Fields left at their defaults are also found under the Chinese names
+/// bureaus use (项目编号, 行业代码, 经度, 纬度...: `redline batch --help`).
 struct InputOptions {
     std::string id_field = "id";
     std::string name_field = "name";
     std::string industry_field = "industry";
+    std::string wkt_field; ///< --wkt-field; "" = wkt, geometry, geom, 几何
+    std::string lon_field; ///< --lon-field; "" = lon, lng, longitude, 经度, 东经, x
+    std::string lat_field; ///< --lat-field; "" = lat, latitude, 纬度, 北纬, y
     std::string crs;   ///< --crs: overrides the source's CRS and input_crs
-    std::string layer; ///< layer of a multi-layer source (default: the first)
+    std::string layer; ///< layer (a workbook's sheet) of a multi-layer source (default: the first)
+    /// A spreadsheet's header row, 1-based (--header-row); 0 = the first row
+    /// naming an industry column among the first 20 (title rows above it are skipped).
+    int header_row = 0;
     coords::Datum datum = coords::Datum::Wgs84; ///< --coords
     /// --encoding of a CSV or shapefile (GBK, GB18030, UTF-8...); empty =
     /// detect (UTF-8 unless the bytes are not valid UTF-8, then GB18030).

@@ -3,6 +3,7 @@
 #include "commands/commands.hpp"
 
 #include "geometry/coords.hpp"
+#include "io/columns.hpp"
 #include "io/gdal.hpp"
 #include "redline/error.hpp"
 #include "redline/pipeline.hpp"
@@ -30,6 +31,9 @@ public:
         app.add_option("-f,--format", m_gdal.format, "GDAL vector driver of the output");
         app.add_option("--json", m_json, "also write one JSON object per site");
         app.add_option("--csv", m_csv, "also write the sites table as CSV");
+        app.add_option("--xlsx", m_xlsx,
+                       "also write the sites and their findings as an Excel workbook (Chinese column "
+                       "titles; English with --lang en)");
         app.add_option("--report", m_report,
                        "also write a self-contained HTML report (A4; --lang en for English)");
         app.add_option("--threads", m_threads,
@@ -41,7 +45,21 @@ public:
                        "industry code field (default industry)");
         app.add_option("--name-field", m_input.name_field, "name field (default name)");
         add_crs_option(app, m_input.crs, "applications'");
-        app.add_option("--layer", m_input.layer, "layer of a multi-layer applications source");
+        app.add_option("--layer,--sheet", m_input.layer,
+                       "layer of a multi-layer applications source; the sheet of a workbook");
+        app.add_option("--wkt-field", m_input.wkt_field, "column with the site as WKT (attribute tables)");
+        app.add_option("--lon-field", m_input.lon_field,
+                       "column with the longitude: decimal or degrees-minutes-seconds (119°37′03.3″)");
+        app.add_option("--lat-field", m_input.lat_field, "column with the latitude (as --lon-field)");
+        app.add_option("--header-row", m_input.header_row,
+                       "a spreadsheet's header row, 1-based (default: the first row naming an industry "
+                       "column; title rows above it are skipped)")
+            ->check(CLI::Range(1, 1000000));
+        app.footer("Columns found without flags (case, blanks and full-width forms ignored):\n" +
+                   columns::help_text() +
+                   "Coordinates in columns may be decimal degrees or degrees-minutes-seconds "
+                   "(119°37′03.30″, 119°37'03.30\"E, 东经119度37分3.3秒); an industry code a "
+                   "spreadsheet stored as a number (3312.0) reads as 3312.");
         add_coords_option(app, m_coords);
         app.add_option("--encoding", m_input.encoding,
                        "text encoding of a CSV or shapefile: UTF-8, GBK, GB18030... "
@@ -108,6 +126,8 @@ private:
             out.push_back(make_json_sink(m_json));
         if (!m_csv.empty())
             out.push_back(make_csv_sink(m_csv));
+        if (!m_xlsx.empty())
+            out.push_back(make_xlsx_sink(m_xlsx));
         if (!m_report.empty())
             out.push_back(make_report_sink(m_report));
         return out;
@@ -133,7 +153,7 @@ private:
             std::cout << "  " << name << (it == r.counts.end() ? 0 : it->second) << "\n";
         }
         std::vector<std::string> paths{m_output};
-        for (const std::string* p : {&m_json, &m_csv, &m_report})
+        for (const std::string* p : {&m_json, &m_csv, &m_xlsx, &m_report})
             if (!p->empty())
                 paths.push_back(*p);
         std::cout << "wrote " << join(paths, ", ") << "\n";
@@ -141,7 +161,7 @@ private:
 
     std::string m_rulebook;
     std::string m_applications;
-    std::string m_output, m_json, m_csv, m_report;
+    std::string m_output, m_json, m_csv, m_xlsx, m_report;
     GdalSinkOptions m_gdal;
     InputOptions m_input;
     int m_threads = 0;

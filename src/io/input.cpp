@@ -1,6 +1,8 @@
 #include "io/input.hpp"
 
 #include "geometry/convert.hpp"
+#include "io/columns.hpp"
+#include "io/degrees.hpp"
 #include "util/encoding.hpp"
 #include "redline/error.hpp"
 #include "util/text.hpp"
@@ -23,18 +25,81 @@ bool ends_with_ci(const std::string& s, const std::string& suffix)
            to_lower_ascii(s.substr(s.size() - suffix.size())) == suffix;
 }
 
-int find_field_ci(OGRFeatureDefn* defn, const std::vector<std::string>& names)
-{
-    for (const auto& n : names)
-        for (int i = 0; i < defn->GetFieldCount(); ++i)
-            if (to_lower_ascii(defn->GetFieldDefn(i)->GetNameRef()) == n)
-                return i;
-    return -1;
-}
-
 bool is_shapefile(const std::string& source)
 {
     return ends_with_ci(source, ".shp") || ends_with_ci(source, ".dbf");
+}
+
+/// Spreadsheets: read as text without headers (GDAL would otherwise guess
+/// the header and type codes as numbers: 3312 -> 3312.0).
+enum class Sheet { None, Xlsx, Ods, Xls };
+Sheet spreadsheet_kind(const std::string& source)
+{
+    if (ends_with_ci(source, ".xlsx") || ends_with_ci(source, ".xlsm"))
+        return Sheet::Xlsx;
+    if (ends_with_ci(source, ".ods"))
+        return Sheet::Ods;
+    if (ends_with_ci(source, ".xls"))
+        return Sheet::Xls;
+    return Sheet::None;
+}
+
+/// Sets (and on destruction restores) the config options that make GDAL's
+/// XLSX, XLS and ODS drivers read every cell as text, without a header row.
+/// (GDAL 3.6's XLSX open options HEADERS/FIELD_TYPES are not always honoured:
+/// a sheet whose first row looks like a header still gets one.) The drivers
+/// load a sheet when it is first read, so the options stay set until then.
+class HeadlessSheetConfig {
+public:
+    explicit HeadlessSheetConfig(Sheet kind)
+    {
+        if (kind == Sheet::Xlsx)
+            set({"OGR_XLSX_HEADERS", "OGR_XLSX_FIELD_TYPES"});
+        else if (kind == Sheet::Xls)
+            set({"OGR_XLS_HEADERS", "OGR_XLS_FIELD_TYPES"});
+        else if (kind == Sheet::Ods)
+            set({"OGR_ODS_HEADERS", "OGR_ODS_FIELD_TYPES"});
+    }
+    ~HeadlessSheetConfig()
+    {
+        for (const auto& k : m_keys)
+            CPLSetThreadLocalConfigOption(k.c_str(), nullptr);
+    }
+    HeadlessSheetConfig(const HeadlessSheetConfig&) = delete;
+    HeadlessSheetConfig& operator=(const HeadlessSheetConfig&) = delete;
+
+private:
+    void set(std::vector<std::string> keys)
+    {
+        m_keys = std::move(keys);
+        CPLSetThreadLocalConfigOption(m_keys[0].c_str(), "DISABLE");
+        CPLSetThreadLocalConfigOption(m_keys[1].c_str(), "STRING");
+    }
+    std::vector<std::string> m_keys;
+};
+
+bool blank_row(OGRFeature& f)
+{
+    for (int i = 0; i < f.GetFieldCount(); ++i)
+        if (f.IsFieldSetAndNotNull(i) && !trim(f.GetFieldAsString(i)).empty())
+            return false;
+    return true;
+}
+
+/// An industry code as a spreadsheet holds it: 3312 typed as a number reads
+/// back as "3312" or "3312.0"; the code is "3312" (never 33 or a float).
+std::string industry_code_text(std::string code)
+{
+    const auto dot = code.find('.');
+    if (dot == std::string::npos || dot == 0)
+        return code;
+    for (std::size_t i = 0; i < dot; ++i)
+        if (code[i] < '0' || code[i] > '9')
+            return code;
+    for (std::size_t i = dot + 1; i < code.size(); ++i)
+        if (code[i] != '0')
+            return code;
+    return code.substr(0, dot);
 }
 
 /// True when a string field of the first features holds bytes that are not
@@ -181,7 +246,10 @@ void ApplicationReader::open(const std::string& source, const InputOptions& opti
 void ApplicationReader::open_dataset(const std::string& source, const InputOptions& options)
 {
     m_csv = ends_with_ci(source, ".csv") || source.rfind("CSV:", 0) == 0;
+    const Sheet sheet = spreadsheet_kind(source);
+    m_spreadsheet = sheet != Sheet::None;
     std::vector<std::string> open_options;
+    const HeadlessSheetConfig headless(sheet);
     std::string path = source;
     try {
         if (m_csv) {
@@ -201,10 +269,19 @@ void ApplicationReader::open_dataset(const std::string& source, const InputOptio
         throw UsageError(e.what());
     }
     m_layer = options.layer.empty() ? m_ds->GetLayer(0) : m_ds->GetLayerByName(options.layer.c_str());
-    if (!m_layer)
-        throw UsageError("applications: no layer " +
+    if (!m_layer) {
+        std::vector<std::string> names;
+        for (int i = 0; i < m_ds->GetLayerCount(); ++i)
+            names.emplace_back(m_ds->GetLayer(i)->GetName());
+        throw UsageError("applications: no " + std::string(m_spreadsheet ? "sheet " : "layer ") +
                          (options.layer.empty() ? std::string("in ") : "'" + options.layer + "' in ") +
-                         source);
+                         source + (names.empty() ? "" : " (it has: " + join(names, ", ") + ")"));
+    }
+    if (m_spreadsheet) { // load the sheet now, while `headless` holds
+        m_layer->GetLayerDefn();
+        gdal::FeaturePtr first(m_layer->GetNextFeature());
+        m_layer->ResetReading();
+    }
     if (!m_csv && is_shapefile(source) && options.encoding.empty()) {
         // A shapefile without .cpg (and no code page in the .dbf) is read
         // without recoding: GBK bytes would pass through as invalid UTF-8.
@@ -228,28 +305,107 @@ void ApplicationReader::open_dataset(const std::string& source, const InputOptio
 void ApplicationReader::bind_fields(const std::string& source, const InputOptions& options)
 {
     OGRFeatureDefn* defn = m_layer->GetLayerDefn();
-    for (int i = 0; i < defn->GetFieldCount(); ++i) {
-        m_names.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
-        m_types.push_back(defn->GetFieldDefn(i)->GetType());
+    m_columns = m_csv || m_spreadsheet || m_layer->GetGeomType() == wkbNone;
+    if (m_spreadsheet) {
+        read_header_row(source, options);
+    } else {
+        if (options.header_row > 0)
+            throw UsageError("--header-row applies to spreadsheets (.xlsx, .ods, .xls), not " + source);
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            m_names.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+            m_types.push_back(defn->GetFieldDefn(i)->GetType());
+        }
     }
-    auto exact = [&](const std::string& n) { return defn->GetFieldIndex(n.c_str()); };
-    m_id = exact(options.id_field);
-    m_name = exact(options.name_field);
-    m_industry = exact(options.industry_field);
-    if (m_industry < 0)
-        throw UsageError("applications: no industry field '" + options.industry_field +
-                         "' in " + source + " (use --industry-field; fields: " + join(m_names, ", ") + ")");
-    if (m_csv) {
-        m_wkt = find_field_ci(defn, {"wkt", "geometry", "geom"});
-        m_lon = find_field_ci(defn, {"lon", "lng", "longitude", "x"});
-        m_lat = find_field_ci(defn, {"lat", "latitude", "y"});
-        if (m_wkt < 0 && (m_lon < 0 || m_lat < 0))
-            throw UsageError("applications: " + source +
-                             " has neither a wkt column nor lon/lat columns (fields: " +
-                             join(m_names, ", ") + ")");
-    } else if (m_layer->GetGeomType() == wkbNone) {
-        throw UsageError("applications: " + source + " has no geometry");
+    const columns::Binding b = columns::bind(m_names, options, m_columns, source);
+    m_id = b.id;
+    m_name = b.name;
+    m_industry = b.industry;
+    m_wkt = b.wkt;
+    m_lon = b.lon;
+    m_lat = b.lat;
+}
+
+void ApplicationReader::read_header_row(const std::string& source, const InputOptions& options)
+{
+    // The rows as GDAL gives them, every cell text; a title above the header
+    // (a merged "XX市建设项目申报表" row) is common: the header is the first
+    // row that names an industry column, or --header-row.
+    const int ncols = m_layer->GetLayerDefn()->GetFieldCount();
+    std::vector<std::vector<std::string>> rows;
+    m_layer->ResetReading();
+    const long long wanted = options.header_row > 0 ? options.header_row : 20;
+    for (gdal::FeaturePtr f(m_layer->GetNextFeature()); f && static_cast<long long>(rows.size()) < wanted;
+         f.reset(m_layer->GetNextFeature())) {
+        std::vector<std::string> cells;
+        for (int i = 0; i < ncols; ++i)
+            cells.push_back(f->IsFieldSetAndNotNull(i) ? trim(f->GetFieldAsString(i)) : std::string());
+        rows.push_back(std::move(cells));
     }
+    if (rows.empty())
+        throw UsageError("applications: " + source + " (sheet '" + m_layer->GetName() +
+                         "') is empty: a sheet needs a header row");
+    if (options.header_row > 0) {
+        if (static_cast<long long>(rows.size()) < options.header_row)
+            throw UsageError("--header-row " + std::to_string(options.header_row) + ": sheet '" +
+                             m_layer->GetName() + "' of " + source + " has only " +
+                             std::to_string(rows.size()) + " rows");
+        m_header_row = options.header_row;
+    } else {
+        for (std::size_t r = 0; r < rows.size() && m_header_row == 0; ++r)
+            if (columns::names_industry(rows[r], options))
+                m_header_row = static_cast<long long>(r) + 1;
+        if (m_header_row == 0)
+            m_header_row = 1;
+        if (m_header_row > 1)
+            m_notes.push_back("applications: " + source + " (sheet '" + m_layer->GetName() +
+                              "'): header read from row " + std::to_string(m_header_row) + " (" +
+                              std::to_string(m_header_row - 1) + " title row(s) above it skipped)");
+    }
+    const auto& header = rows[static_cast<std::size_t>(m_header_row - 1)];
+    for (int i = 0; i < ncols; ++i) {
+        std::string name = header[static_cast<std::size_t>(i)];
+        if (name.empty())
+            name = "column_" + std::to_string(i + 1);
+        m_names.push_back(name);
+        m_types.push_back(OFTString);
+    }
+}
+
+gdal::FeaturePtr ApplicationReader::next_feature()
+{
+    for (;;) {
+        gdal::FeaturePtr f(m_layer->GetNextFeature());
+        if (!f || !m_spreadsheet)
+            return f;
+        if (++m_rows_read <= m_header_row)
+            continue;
+        if (!blank_row(*f))
+            return f;
+        ++m_blank_rows;
+    }
+}
+
+void ApplicationReader::coordinates_from_columns(const std::string& lon, const std::string& lat,
+                                                 Application& out) const
+{
+    // Decimal degrees pass through as typed (the engine checks their range);
+    // anything else must be degrees-minutes-seconds.
+    auto one = [&](const std::string& v, degrees::Axis axis, const char* zh, const char* en) -> std::string {
+        if (v.empty() || parse_double(v))
+            return v;
+        if (auto d = degrees::parse(v, axis))
+            return degrees::to_text(d->value);
+        out.read_error = Text(std::string(zh) + "「" + v + "」既不是十进制度也不是度分秒",
+                              std::string(en) + " '" + v + "' is neither decimal degrees nor degrees-minutes-seconds");
+        return v;
+    };
+    const std::string x = one(lon, degrees::Axis::Lon, "经度", "longitude");
+    if (!out.read_error.empty())
+        return;
+    const std::string y = one(lat, degrees::Axis::Lat, "纬度", "latitude");
+    if (!out.read_error.empty())
+        return;
+    out.geometry_text = x + "," + y;
 }
 
 std::optional<std::size_t> ApplicationReader::count() const
@@ -264,11 +420,15 @@ std::optional<std::size_t> ApplicationReader::count() const
 
 std::vector<std::string> ApplicationReader::closing_notes() const
 {
-    if (m_duplicate_count == 0)
-        return {};
-    return {"applications: " + std::to_string(m_duplicate_count) +
-            " records repeat an earlier id (all kept and screened; e.g. " +
-            join(m_duplicate_examples, ", ") + ")"};
+    std::vector<std::string> out;
+    if (m_blank_rows > 0)
+        out.push_back("applications: " + std::to_string(m_blank_rows) +
+                      " blank spreadsheet rows skipped (no cell filled in)");
+    if (m_duplicate_count > 0)
+        out.push_back("applications: " + std::to_string(m_duplicate_count) +
+                      " records repeat an earlier id (all kept and screened; e.g. " +
+                      join(m_duplicate_examples, ", ") + ")");
+    return out;
 }
 
 std::unique_ptr<ApplicationSource> open_applications(const std::string& path, const InputOptions& options)
@@ -293,7 +453,7 @@ bool MemorySource::next(Application& out)
 bool ApplicationReader::next(Application& out)
 {
     gdal::ErrorCapture capture;
-    gdal::FeaturePtr f(m_layer->GetNextFeature());
+    gdal::FeaturePtr f = next_feature();
     if (!f)
         return false;
     out = Application{};
@@ -322,20 +482,20 @@ bool ApplicationReader::next(Application& out)
         ++m_duplicate_count;
     }
     out.name = text(m_name);
-    out.industry = text(m_industry);
-    if (m_csv) {
+    out.industry = industry_code_text(text(m_industry));
+    if (m_columns) {
         std::string wkt = text(m_wkt);
         if (!wkt.empty() || m_lon < 0)
             out.geometry_text = wkt;
         else if (!text(m_lon).empty() || !text(m_lat).empty())
-            out.geometry_text = text(m_lon) + "," + text(m_lat);
+            coordinates_from_columns(text(m_lon), text(m_lat), out);
     } else {
         out.has_wkb = true;
         if (const OGRGeometry* g = f->GetGeometryRef()) {
             try {
                 out.wkb = ogr_to_wkb(*g);
             } catch (const Error& e) {
-                out.read_error = e.what();
+                out.read_error = Text::same(e.what());
             }
         }
     }

@@ -56,6 +56,13 @@ private:
     void open_dataset(const std::string& source, const InputOptions& options);
     /// Finds the id, name, industry and geometry fields.
     void bind_fields(const std::string& source, const InputOptions& options);
+    /// A spreadsheet read without headers: finds the header row (or takes
+    /// --header-row) and names the columns from it.
+    void read_header_row(const std::string& source, const InputOptions& options);
+    /// The next feature that is not a blank spreadsheet row.
+    gdal::FeaturePtr next_feature();
+    /// lon,lat text from the two columns, decimal or degrees-minutes-seconds.
+    void coordinates_from_columns(const std::string& lon, const std::string& lat, Application& out) const;
     void open_csv(const std::string& source, const InputOptions& options,
                   std::vector<std::string>& open_options, std::string& path);
     SourceInfo m_info;
@@ -69,6 +76,11 @@ private:
     gdal::DatasetPtr m_ds;
     OGRLayer* m_layer = nullptr;
     bool m_csv = false;
+    bool m_columns = false;     ///< the geometry comes from wkt or lon/lat columns
+    bool m_spreadsheet = false; ///< XLSX/ODS/XLS read without headers: rows up to m_header_row skipped
+    long long m_header_row = 0; ///< 1-based row of the header within the sheet's rows
+    std::size_t m_blank_rows = 0;
+    long long m_rows_read = 0;
     int m_wkt = -1, m_lon = -1, m_lat = -1;
     int m_id = -1, m_name = -1, m_industry = -1;
     std::vector<std::string> m_names;
