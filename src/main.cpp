@@ -36,6 +36,8 @@ int main(int argc, char** argv)
          commands::make_validate_command()},
         {"checks", "list the check types a rulebook may use, with their parameters",
          commands::make_checks_command()},
+        {"serve", "answer checks over HTTP (JSON), the rulebook loaded once",
+         commands::make_serve_command()},
     };
     for (auto& e : entries) {
         e.sub = app.add_subcommand(e.name, e.help);

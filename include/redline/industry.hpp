@@ -32,6 +32,8 @@ public:
     std::optional<std::string> normalise(std::string_view input) const;
     const Entry* find(std::string_view canonical) const;
     std::size_t size() const { return m_entries.size(); }
+    /// Every entry, by code.
+    const std::map<std::string, Entry, std::less<>>& entries() const { return m_entries; }
 
 private:
     std::map<std::string, Entry, std::less<>> m_entries;
