@@ -1,5 +1,7 @@
 #include "serve/api.hpp"
 
+#include "serve/ogc.hpp"
+
 #include "geometry/convert.hpp"
 #include "geometry/coords.hpp"
 #include "io/gdal.hpp"
@@ -480,6 +482,34 @@ Response route(const Request& req, const Target& t, EngineHolder& engines, const
         only("GET");
         return layer_features(t, percent_decode(t.path.substr(11)), engine, limits);
     }
+    if (t.path == "/" || t.path == "/conformance" || t.path == "/api" || t.path == "/processes" ||
+        t.path == "/processes/check") {
+        only("GET");
+        Response r;
+        const std::string& title = engine.rulebook().name;
+        r.body = t.path == "/"              ? landing_json(title)
+                 : t.path == "/conformance" ? conformance_json()
+                 : t.path == "/api"         ? openapi_json(title)
+                 : t.path == "/processes"   ? processes_json()
+                                            : process_json();
+        if (t.path == "/api")
+            r.content_type = "application/vnd.oai.openapi+json;version=3.0";
+        return r;
+    }
+    if (t.path == "/processes/check/execution") {
+        only("POST");
+        Request inner = req;
+        bool raw = true;
+        std::string error;
+        if (!execution_inputs(req.body, inner.body, raw, error))
+            throw BadRequest{"inputs", error};
+        Response r = check(inner, t, engine, held, limits);
+        if (!raw && r.status == 200)
+            r.body = "{\"result\":" + r.body + "}";
+        return r;
+    }
+    if (t.path.rfind("/processes/", 0) == 0)
+        throw BadRequest{"processId", "no such process (there is one: check)", 404};
     if (t.path == "/v1/reload") {
         only("POST");
         try {
@@ -505,7 +535,9 @@ Response handle(const Request& req, EngineHolder& engines, const ApiLimits& limi
     } catch (const BadRequest& b) {
         Response r = problem(b.status, status_title(b.status), b.detail, t.path.empty() ? req.target : t.path, b.field);
         if (b.status == 405)
-            r.allow = t.path == "/v1/check" || t.path == "/v1/reload" ? "POST" : "GET";
+            r.allow = t.path == "/v1/check" || t.path == "/v1/reload" || t.path == "/processes/check/execution"
+                          ? "POST"
+                          : "GET";
         return r;
     } catch (const std::exception& e) {
         return problem(500, status_title(500), std::string("internal error: ") + e.what(), t.path);

@@ -171,6 +171,34 @@ with tempfile.TemporaryDirectory() as tmp:
         st, doc, _ = s.request("POST", "/v1/check", {"site": [120.075685, 28.8712688], "industry": "C3312", "crs": "EPSG:4326"})
         expect(st == 200 and doc["verdict"] in ("CONDITIONAL", "INCOMPLETE"), "[lon, lat] with a crs")
 
+        # ---- OGC API - Processes 1.0 Core ----
+        st, doc, _ = s.request("GET", "/")
+        rels = {l["rel"] for l in doc["links"]} if st == 200 else set()
+        expect(st == 200 and {"service-desc", "http://www.opengis.net/def/rel/ogc/1.0/conformance",
+                              "http://www.opengis.net/def/rel/ogc/1.0/processes"} <= rels, "landing page links")
+        st, doc, _ = s.request("GET", "/conformance")
+        expect(st == 200 and len(doc["conformsTo"]) == 4 and all(c.startswith(
+            "http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/") for c in doc["conformsTo"]), "/conformance")
+        st, doc, r = s.request("GET", "/api")
+        expect(st == 200 and doc["openapi"].startswith("3.0") and "/v1/check" in doc["paths"] and
+               "/processes/{processId}/execution" in doc["paths"] and "openapi" in r.getheader("Content-Type"),
+               "/api is an OpenAPI 3.0 document of every path")
+        st, doc, _ = s.request("GET", "/processes")
+        expect(st == 200 and [p["id"] for p in doc["processes"]] == ["check"], "/processes lists check")
+        st, doc, _ = s.request("GET", "/processes/check")
+        expect(st == 200 and doc["inputs"]["site"]["minOccurs"] == 1 and "result" in doc["outputs"] and
+               doc["jobControlOptions"] == ["sync-execute"], "/processes/check describes inputs and output")
+        inputs = {"site": [120.075685, 28.8712688], "industry": "C3312", "attrs": {"voc_tpa": 1.37}}
+        st, direct, _ = s.request("POST", "/v1/check?lang=en", inputs)
+        st2, raw, _ = s.request("POST", "/processes/check/execution?lang=en", {"inputs": inputs, "response": "raw"})
+        st3, docr, _ = s.request("POST", "/processes/check/execution?lang=en", {"inputs": inputs, "response": "document"})
+        expect(st == st2 == st3 == 200 and raw == direct and docr == {"result": direct},
+               "execution (raw and document) answers as /v1/check")
+        st, doc, _ = s.request("POST", "/processes/check/execution", {"site": "POINT(1 1)"})
+        expect(st == 400 and doc["field"] == "inputs", "an execution without inputs is 400 naming inputs")
+        st, doc, _ = s.request("GET", "/processes/buffer")
+        expect(st == 404, "an unknown process is 404")
+
         # ---- errors: JSON problem objects naming the field ----
         cases = [
             ("POST", "/v1/check", b"{not json", 400, None),
