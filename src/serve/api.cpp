@@ -1,5 +1,6 @@
 #include "serve/api.hpp"
 
+#include "serve/assets.hpp"
 #include "serve/ogc.hpp"
 
 #include "geometry/convert.hpp"
@@ -481,6 +482,21 @@ Response route(const Request& req, const Target& t, EngineHolder& engines, const
     if (t.path.rfind("/v1/layers/", 0) == 0) {
         only("GET");
         return layer_features(t, percent_decode(t.path.substr(11)), engine, limits);
+    }
+    // A browser asking for / gets the map page; an API client (or ?f=json) the landing page.
+    const bool wants_page = t.path == "/" && req.accept.find("text/html") != std::string::npos &&
+                            (!t.query.count("f") || t.query.at("f") == "html");
+    if (wants_page || t.path.rfind("/static/", 0) == 0) {
+        only("GET");
+        const std::string path = wants_page ? "/static/index.html" : t.path;
+        for (const Asset& a : assets())
+            if (a.path == path) {
+                Response r;
+                r.content_type = std::string(a.content_type);
+                r.body = std::string(a.body);
+                return r;
+            }
+        throw BadRequest{"", "no such file: " + t.path, 404};
     }
     if (t.path == "/" || t.path == "/conformance" || t.path == "/api" || t.path == "/processes" ||
         t.path == "/processes/check") {

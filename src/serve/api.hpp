@@ -17,6 +17,7 @@ struct Request {
     std::string target; ///< path and query, e.g. /v1/check?lang=en
     std::string body;
     std::string content_type;
+    std::string accept; ///< the Accept header: a browser asking for / gets the map page
 };
 
 struct Response {

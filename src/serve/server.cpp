@@ -99,7 +99,8 @@ private:
         if (req.method() == http::verb::options && !m_shared.options.cors_origin.empty()) {
             res.status = 204;
         } else {
-            Request r{method, target, std::move(req.body()), std::string(req[http::field::content_type])};
+            Request r{method, target, std::move(req.body()), std::string(req[http::field::content_type]),
+                      std::string(req[http::field::accept])};
             res = handle(r, m_shared.engines, m_shared.options.api);
         }
         m_shared.in_flight.fetch_sub(1);
