@@ -57,7 +57,7 @@ inline void load_and_configure(const std::string& path)
 {
     Rulebook rb = load_rulebook(path);
     std::vector<std::string> warnings;
-    ConfigEnv env{rb, IndustryTable::gbt4754_2017(), Lang::En, &warnings};
+    ConfigEnv env{rb, IndustryTable::gbt4754_2017(), &warnings};
     for (const CheckSpec& spec : rb.checks)
         if (auto c = CheckRegistry::builtin().create(spec.type))
             c->configure(spec, env);
