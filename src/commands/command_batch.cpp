@@ -12,6 +12,7 @@
 
 #include <cpl_progress.h>
 
+#include <cstdio>
 #include <iostream>
 #include <unistd.h>
 
@@ -67,6 +68,10 @@ public:
         app.add_flag("--with-context", m_gdal.with_context,
                      "also write the rulebook's layers clipped to the sites (ctx_<layer>)");
         add_fail_on_option(app, m_fail_on);
+        app.add_option("--progress", m_progress,
+                       "auto (a bar on a terminal, nothing otherwise), bar, lines (\"progress 0.4213\" lines "
+                       "on stdout, for programs such as the QGIS plugin) or none")
+            ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
     }
 
     int run(const GlobalOptions& global) override
@@ -86,10 +91,18 @@ public:
 
         std::unique_ptr<ApplicationSource> source = open_applications(m_applications, m_input);
         check_datum(*source, engine);
-        const bool progress = !global.quiet && ::isatty(STDOUT_FILENO);
+        const bool lines = m_progress == "lines";
+        const bool progress =
+            !lines && m_progress != "none" && !global.quiet && (m_progress == "bar" || ::isatty(STDOUT_FILENO));
         if (progress)
             options.progress = [](double fraction, const std::string&) {
                 GDALTermProgress(fraction, nullptr, nullptr);
+            };
+        if (lines)
+            options.progress = [](double fraction, const std::string&) {
+                char buf[32];
+                std::snprintf(buf, sizeof buf, "progress %.4f\n", fraction);
+                std::cout << buf << std::flush;
             };
         PipelineResult result;
         try {
@@ -167,6 +180,7 @@ private:
     int m_threads = 0;
     std::string m_fail_on;
     std::string m_coords;
+    std::string m_progress = "auto";
     CancelToken m_cancel; ///< SIGINT/SIGTERM cancel it; lives as long as the command
 };
 
