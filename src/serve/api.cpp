@@ -247,21 +247,27 @@ std::vector<Application> check_applications(const json& j, const Engine& engine,
     return apps;
 }
 
-/// This thread's worker for the engine being served (rebuilt after a reload;
-/// it keeps its engine alive while it exists).
-Engine::Worker& worker_for(const std::shared_ptr<const Engine>& engine)
+/// This thread's screening state for the engine being served (rebuilt after
+/// a reload; it keeps its engine alive while it exists): the worker and the
+/// transformation back to the rulebook's input_crs (creating a PROJ
+/// transformation costs more than screening a point).
+struct Slot {
+    std::shared_ptr<const Engine> engine; // destroyed after the rest
+    std::unique_ptr<Engine::Worker> worker;
+    gdal::TransformPtr to_input;
+};
+
+Slot& slot_for(const std::shared_ptr<const Engine>& engine)
 {
-    struct Slot {
-        std::shared_ptr<const Engine> engine;   // destroyed after the worker
-        std::unique_ptr<Engine::Worker> worker;
-    };
     thread_local Slot slot;
     if (slot.engine != engine) {
         slot.worker.reset();
+        slot.to_input.reset();
         slot.engine = engine;
         slot.worker = std::make_unique<Engine::Worker>(*engine, true);
+        slot.to_input = to_input_transform(*engine, SourceInfo{});
     }
-    return *slot.worker;
+    return slot;
 }
 
 Response check(const Request& req, const Target& t, const Engine& engine,
@@ -278,15 +284,19 @@ Response check(const Request& req, const Target& t, const Engine& engine,
     }
     bool collection = false;
     std::vector<Application> apps = check_applications(body, engine, limits, collection);
-    Engine::Worker& worker = worker_for(held);
+    Slot& slot = slot_for(held);
     std::string results;
-    for (std::size_t i = 0; i < apps.size(); ++i) {
-        SiteResult r = worker.screen(apps[i]);
-        render(r, lang);
+    gdal::TransformPtr own; // for a request in another CRS
+    if (!apps.empty() && apps.front().srs) {
         SourceInfo info;
-        info.srs = apps[i].srs;
-        gdal::TransformPtr ct = to_input_transform(engine, info);
-        results += (i ? "," : "") + site_json(r, apps[i], ct.get());
+        info.srs = apps.front().srs;
+        own = to_input_transform(engine, info);
+    }
+    OGRCoordinateTransformation* ct = apps.empty() || !apps.front().srs ? slot.to_input.get() : own.get();
+    for (std::size_t i = 0; i < apps.size(); ++i) {
+        SiteResult r = slot.worker->screen(apps[i]);
+        render(r, lang);
+        results += (i ? "," : "") + site_json(r, apps[i], ct);
     }
     const std::string rb = rulebook_json(engine).dump();
     Response res;
