@@ -316,6 +316,25 @@ with tempfile.TemporaryDirectory() as tmp:
     finally:
         s.stop()
 
+    # ---- CORS: off unless --cors ORIGIN ----
+    s = Server(rb, "-q")
+    try:
+        st, _, r = s.request("GET", "/v1/health", headers={"Origin": "http://bureau.example"})
+        expect(st == 200 and r.getheader("Access-Control-Allow-Origin") is None, "no CORS header without --cors")
+    finally:
+        s.stop()
+    s = Server(rb, "-q", "--cors", "http://bureau.example")
+    try:
+        st, _, r = s.request("OPTIONS", "/v1/check", headers={"Origin": "http://bureau.example",
+                                                             "Access-Control-Request-Method": "POST"})
+        expect(st == 204 and r.getheader("Access-Control-Allow-Origin") == "http://bureau.example" and
+               "POST" in (r.getheader("Access-Control-Allow-Methods") or ""), "--cors ORIGIN answers the preflight")
+        st, _, r = s.request("POST", "/v1/check", {"site": "120.075685,28.8712688", "industry": "C3312"})
+        expect(st == 200 and r.getheader("Access-Control-Allow-Origin") == "http://bureau.example",
+               "... and names the origin on answers")
+    finally:
+        s.stop()
+
     p = subprocess.run([REDLINE, "serve", rb, "--listen", "nonsense"], capture_output=True, text=True)
     expect(p.returncode == 2, "a bad --listen is a usage error")
     p = subprocess.run([REDLINE, "serve", os.path.join(tmp, "missing.yaml")], capture_output=True, text=True)
