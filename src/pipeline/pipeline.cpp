@@ -188,6 +188,11 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
         (pipelined && s->own_thread() ? alone : shared).push_back(s.get());
     if (options.progress)
         options.progress(0.0, "");
+    // Progress every 256 records written (a county's batch is one chunk).
+    auto report = [&](std::size_t written) {
+        if (options.progress && book.total && *book.total > 0)
+            options.progress(std::min(1.0, static_cast<double>(written) / static_cast<double>(*book.total)), "");
+    };
     auto write_shared = [&](const Chunk& c) {
         for (std::size_t i = 0; i < c.apps.size() && !cancelled(options); ++i) {
             book.audit.add(c.apps[i]);
@@ -196,11 +201,11 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
             book.summary.add(c.results[i], c.apps[i]);
             ++book.result.counts[c.results[i].verdict];
             book.result.worst = std::max(book.result.worst, c.results[i].verdict);
+            if ((i + 1) % 256 == 0 && i + 1 < c.apps.size())
+                report(book.result.records + i + 1);
         }
         book.result.records += c.apps.size();
-        if (options.progress && book.total && *book.total > 0)
-            options.progress(static_cast<double>(book.result.records) / static_cast<double>(*book.total),
-                             "");
+        report(book.result.records);
     };
     std::vector<std::unique_ptr<SinkThread>> writers;
     if (pipelined) {

@@ -17,11 +17,11 @@ from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingConte
                        QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterGeometry, QgsProcessingParameterNumber,
                        QgsProcessingParameterString, QgsProcessingUtils, QgsSettings,
-                       QgsVectorLayer)
-from qgis.PyQt.QtCore import QCoreApplication
+                       QgsVectorLayer, QgsWkbTypes, NULL)
+from qgis.PyQt.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime, QVariant
 from qgis.PyQt.QtGui import QIcon
 
-from . import binary
+from . import binary, server
 
 PLUGIN_DIR = os.path.dirname(__file__)
 VERDICTS = ["PASS", "CONDITIONAL", "INCOMPLETE", "FAIL", "ERROR"]
@@ -140,6 +140,77 @@ def _alive(pid):
         return False
 
 
+SPREADSHEETS = {"CSV", "XLSX", "XLS", "ODS"}
+
+
+def ogr_string():
+    from osgeo import ogr
+    return ogr.OFTString
+
+
+def ogr_type(field):
+    """The OGR type batch gives an input field (integers, reals, dates, else text)."""
+    from osgeo import ogr
+    t = field.type()
+    if t == QVariant.Int:
+        return ogr.OFTInteger
+    if t == QVariant.LongLong:
+        return ogr.OFTInteger64
+    if t == QVariant.Double:
+        return ogr.OFTReal
+    if t == QVariant.Date:
+        return ogr.OFTDate
+    if t == QVariant.DateTime:
+        return ogr.OFTDateTime
+    return ogr.OFTString
+
+
+def plain(value):
+    """A feature attribute as a Python value: None, int, float, bool or str."""
+    if value is None or value == NULL:
+        return None
+    if isinstance(value, QVariant):
+        if value.isNull():
+            return None
+        value = value.value()
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (QDate, QDateTime, QTime)):
+        return value.toString(Qt.ISODate)
+    return str(value)
+
+
+def text_of(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def industry_code_text(code):
+    """As batch reads an industry code: 3312.0 (a spreadsheet number) is 3312."""
+    m = re.match(r"^(\d+)\.0*$", code)
+    return m.group(1) if m else code
+
+
+def write_server_gpkg(output, srs_text, input_fields, rows, answers, client, what):
+    from . import provider
+    info = [("redline", "plugin %s (server mode)" % provider.plugin_version()),
+            ("command", what), ("server", client.url),
+            ("rulebook_name", client.rulebook.get("name", "")),
+            ("rulebook_version", client.rulebook.get("version", "")),
+            ("rulebook_sha256", client.rulebook.get("sha256", "")),
+            ("input_crs", client.info.get("input_crs", "")),
+            ("working_crs", client.info.get("working_crs", "")),
+            ("output_crs", srs_text), ("sites", len(answers)),
+            ("finished", __import__("datetime").datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"))]
+    try:
+        server.write_gpkg(output, srs_text, input_fields, list(zip(rows, answers)), info)
+    except Exception as e:  # noqa: BLE001
+        raise QgsProcessingException(tr("Cannot write “{}”: {}").format(output, e))
+
+
 class RedlineAlgorithm(QgsProcessingAlgorithm):
     HELP = ""
 
@@ -158,9 +229,46 @@ class RedlineAlgorithm(QgsProcessingAlgorithm):
     def shortHelpString(self):  # noqa: N802
         return help_text(self.HELP or self.name())
 
+    SERVER_MODE = False  # True: answered by a `redline serve` URL when one is set
+
     def canExecute(self):  # noqa: N802
+        if self.SERVER_MODE and server.configured_url()[0]:
+            return (True, "")
         info = binary.resolve()
         return (info.ok, info.error or "")
+
+    def server_client(self, feedback):
+        """A connected server.Client when a server URL is set (server mode), else None."""
+        if not self.SERVER_MODE:
+            return None
+        url, origin = server.configured_url()
+        if not url:
+            return None
+        client = server.Client(url, origin, feedback)
+        client.connect()
+        return client
+
+    def add_rulebook(self):
+        self.addParameter(QgsProcessingParameterFile(
+            "RULEBOOK", tr("Rulebook / 规则集 (rulebook.yaml; with a redline server: the "
+                           "server's, this one optional)") if self.SERVER_MODE
+            else tr("Rulebook / 规则集 (rulebook.yaml)"),
+            fileFilter="redline rulebook (*.yaml *.yml *.YAML *.YML)", optional=self.SERVER_MODE))
+
+    def server_rulebook_note(self, client, parameters, context, feedback):
+        """Warns when a RULEBOOK given in server mode is not the file the server loaded."""
+        path = self.parameterAsFile(parameters, "RULEBOOK", context)
+        if not path or not os.path.isfile(path):
+            return
+        import hashlib
+        with open(path, "rb") as fh:
+            digest = hashlib.sha256(fh.read()).hexdigest()
+        theirs = (client.rulebook or {}).get("sha256") or ""
+        if theirs and digest != theirs:
+            feedback.pushWarning(tr(
+                "The rulebook “{}” is not the one the redline server loaded (“{}” {}): the "
+                "server's rulebook is used.").format(path, client.rulebook.get("name", ""),
+                                                     client.rulebook.get("version", "")))
 
     def add_language(self):
         p = QgsProcessingParameterEnum("LANGUAGE", tr("Language of messages / 消息语言"),
@@ -170,6 +278,10 @@ class RedlineAlgorithm(QgsProcessingAlgorithm):
 
     def rulebook(self, parameters, context):
         path = self.parameterAsFile(parameters, "RULEBOOK", context)
+        if not path and self.SERVER_MODE:
+            raise QgsProcessingException(tr(
+                "No rulebook given: a local redline run needs RULEBOOK (or set a redline server "
+                "URL in Processing ▸ Options ▸ Providers ▸ redline)."))
         if not path or not os.path.isfile(path):
             raise QgsProcessingException(tr("The rulebook “{}” does not exist.").format(path))
         return os.path.abspath(path)
@@ -180,6 +292,8 @@ class RedlineAlgorithm(QgsProcessingAlgorithm):
 
 
 class ScreenAlgorithm(RedlineAlgorithm):
+    SERVER_MODE = True
+
     def name(self):
         return "screen"
 
@@ -189,9 +303,7 @@ class ScreenAlgorithm(RedlineAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFeatureSource(
             "INPUT", tr("Project sites / 建设项目"), [QgsProcessing.TypeVector]))
-        self.addParameter(QgsProcessingParameterFile(
-            "RULEBOOK", tr("Rulebook / 规则集 (rulebook.yaml)"),
-            fileFilter="redline rulebook (*.yaml *.yml *.YAML *.YML)"))
+        self.add_rulebook()
         self.addParameter(QgsProcessingParameterField(
             "ID_FIELD", tr("Project id field / 项目编号字段 (empty: id, 项目编号…)"),
             parentLayerParameterName="INPUT", optional=True))
@@ -239,6 +351,9 @@ class ScreenAlgorithm(RedlineAlgorithm):
         return path, parts.get("layerName") or ""
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        client = self.server_client(feedback)
+        if client is not None:
+            return self.process_on_server(client, parameters, context, feedback)
         info = binary.require()
         rulebook = self.rulebook(parameters, context)
         output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
@@ -301,8 +416,104 @@ class ScreenAlgorithm(RedlineAlgorithm):
             results["REPORT"] = report
         return results
 
+    def process_on_server(self, client, parameters, context, feedback):
+        """Server mode: the features go to the server in pages; the GeoPackage is written here."""
+        self.server_rulebook_note(client, parameters, context, feedback)
+        output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        if not output:
+            raise QgsProcessingException(tr("No output GeoPackage given."))
+        if not output.lower().endswith(".gpkg"):
+            output += ".gpkg"
+        if self.parameterAsFileOutput(parameters, "REPORT", context):
+            feedback.pushWarning(tr("REPORT: the HTML report needs the local redline executable; "
+                                    "with a redline server only the GeoPackage is written."))
+        source = self.parameterAsSource(parameters, "INPUT", context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, "INPUT"))
+        layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
+        storage = ""
+        if layer is not None and layer.dataProvider() is not None:
+            storage = (layer.dataProvider().storageType() or "").upper()
+        fields = source.fields()
+        names = [f.name() for f in fields]
+        id_i = server.find_field(names, "id", self.parameterAsString(parameters, "ID_FIELD", context))
+        ind_i = server.find_field(names, "industry",
+                                  self.parameterAsString(parameters, "INDUSTRY_FIELD", context))
+        if ind_i < 0:
+            raise QgsProcessingException(tr(
+                "redline: no industry field in the input (set “Industry code field”; fields: {})")
+                .format(", ".join(names)))
+        # As batch: a CSV or spreadsheet, or a layer without geometry, gives its sites as WKT or
+        # lon/lat columns (sent as they are, so bad records get batch's own messages); any other
+        # layer gives its geometries, in the layer's CRS.
+        columns = (source.wkbType() == QgsWkbTypes.NoGeometry or storage in SPREADSHEETS or
+                   "SPREADSHEET" in storage or "EXCEL" in storage)
+        wkt_i = lon_i = lat_i = -1
+        if columns:
+            wkt_i = server.find_field(names, "wkt")
+            lon_i = server.find_field(names, "lon")
+            lat_i = server.find_field(names, "lat")
+        crs = None
+        if not columns and source.sourceCrs().isValid():
+            crs = source.sourceCrs().authid() or source.sourceCrs().toWkt()
+        coords = COORDS[self.parameterAsEnum(parameters, "COORDS", context)]
+        lang = LANGS[self.parameterAsEnum(parameters, "LANGUAGE", context)]
+
+        input_fields = [(f.name(), ogr_type(f)) for f in fields]
+        rows, features = [], []
+        total = max(1, source.featureCount())
+        for n, feat in enumerate(source.getFeatures()):
+            if feedback.isCanceled():
+                raise QgsProcessingException(tr("Canceled: nothing was written."))
+            attrs = feat.attributes()
+            values = [plain(v) for v in attrs]
+            props = {}
+            for name, v in zip(names, values):
+                props[name] = v if isinstance(v, (int, float, bool)) or v is None else str(v)
+            site_id = text_of(values[id_i]) if id_i >= 0 else ""
+            props["id"] = site_id or "#%d" % (n + 1)
+            props["industry"] = industry_code_text(text_of(values[ind_i]))
+            geometry = None
+            if columns:
+                wkt = text_of(values[wkt_i]) if wkt_i >= 0 else ""
+                if wkt or lon_i < 0:
+                    geometry = wkt or None
+                else:
+                    lon = text_of(values[lon_i])
+                    lat = text_of(values[lat_i]) if lat_i >= 0 else ""
+                    if lon or lat:
+                        geometry = "%s,%s" % (lon, lat)
+            else:
+                g = feat.geometry()
+                if g is not None and not g.isNull():
+                    geometry = json.loads(g.asJson(17))
+            features.append({"type": "Feature", "geometry": geometry, "properties": props})
+            rows.append(values)
+            if n % 1000 == 0:
+                feedback.setProgress(5.0 * n / total)
+        feedback.pushInfo(tr("{} sites to the redline server {}").format(len(features), client.url))
+
+        def progress(done, count):
+            feedback.setProgress(5 + 90.0 * done / max(1, count))
+
+        try:
+            results = client.check(features, crs, coords, lang, progress)
+        except server.Canceled:
+            raise QgsProcessingException(tr("Canceled: nothing was written."))
+        out_crs = crs or client.info.get("input_crs") or ""
+        write_server_gpkg(output, out_crs, input_fields, rows, results, client, "screen")
+        feedback.setProgress(100)
+        counts = verdict_counts(output)
+        feedback.pushInfo("  ".join("%s %d" % (v, counts.get(v, 0)) for v in VERDICTS))
+        loaded = load_styled(output, context, "OUTPUT_LAYERS")
+        results = {"OUTPUT": output, "OUTPUT_LAYERS": loaded, "SITES": sum(counts.values())}
+        results.update({v: counts.get(v, 0) for v in VERDICTS})
+        return results
+
 
 class CheckAlgorithm(RedlineAlgorithm):
+    SERVER_MODE = True
+
     def name(self):
         return "check"
 
@@ -317,9 +528,7 @@ class CheckAlgorithm(RedlineAlgorithm):
         self.addParameter(QgsProcessingParameterString(
             "ATTRS", tr("Attributes NAME=VALUE, one per line or ';'-separated / 项目属性, "
                         "e.g. voc_tpa=1.37"), multiLine=True, optional=True))
-        self.addParameter(QgsProcessingParameterFile(
-            "RULEBOOK", tr("Rulebook / 规则集 (rulebook.yaml)"),
-            fileFilter="redline rulebook (*.yaml *.yml *.YAML *.YML)"))
+        self.add_rulebook()
         site_id = QgsProcessingParameterString("SITE_ID", tr("Site id / 项目编号"),
                                                defaultValue="site", optional=True)
         site_id.setFlags(site_id.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
@@ -356,8 +565,12 @@ class CheckAlgorithm(RedlineAlgorithm):
         return attrs
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        info = binary.require()
-        rulebook = self.rulebook(parameters, context)
+        client = self.server_client(feedback)
+        if client is None:
+            info = binary.require()
+            rulebook = self.rulebook(parameters, context)
+        else:
+            self.server_rulebook_note(client, parameters, context, feedback)
         geom = self.parameterAsGeometry(parameters, "SITE", context)
         if geom is None or geom.isNull() or geom.isEmpty():
             raise QgsProcessingException(tr("No site geometry given."))
@@ -370,6 +583,25 @@ class CheckAlgorithm(RedlineAlgorithm):
         output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         if not output.lower().endswith(".gpkg"):
             output += ".gpkg"
+        if client is not None:
+            # Server mode: the site as a one-feature collection, the same fields a local run has.
+            props = {"id": site_id, "industry": industry}
+            props.update(dict(attrs))
+            wkt = geom.asWkt(17)
+            props["wkt"] = wkt
+            req_crs = (crs.authid() or crs.toWkt()) if crs is not None and crs.isValid() else None
+            try:
+                answers = client.check([{"type": "Feature", "geometry": wkt, "properties": props}],
+                                       req_crs, "wgs84",
+                                       LANGS[self.parameterAsEnum(parameters, "LANGUAGE", context)])
+            except server.Canceled:
+                raise QgsProcessingException(tr("Canceled: nothing was written."))
+            input_fields = [(n, ogr_string()) for n in ["id", "industry"] + [n for n, _ in attrs]
+                            + ["wkt"]]
+            values = [site_id, industry] + [v for _, v in attrs] + [wkt]
+            write_server_gpkg(output, req_crs or client.info.get("input_crs") or "", input_fields,
+                              [values], answers, client, "check")
+            return self.check_results(answers[0], output, context, feedback)
 
         # The site becomes a one-record batch: the same engine as `redline check`, and the same
         # styled GeoPackage as `redline:screen`.
@@ -406,6 +638,9 @@ class CheckAlgorithm(RedlineAlgorithm):
             except OSError:
                 pass
         site = data[0] if isinstance(data, list) else data
+        return self.check_results(site, output, context, feedback)
+
+    def check_results(self, site, output, context, feedback):
         findings = site.get("findings") or []
         feedback.pushInfo("%s: %s" % (site.get("verdict"), site.get("message", "")))
         for f in findings:
