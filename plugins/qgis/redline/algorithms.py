@@ -250,8 +250,8 @@ class RedlineAlgorithm(QgsProcessingAlgorithm):
 
     def add_rulebook(self):
         self.addParameter(QgsProcessingParameterFile(
-            "RULEBOOK", tr("Rulebook / 规则集 (rulebook.yaml; with a redline server: the "
-                           "server's, this one optional)") if self.SERVER_MODE
+            "RULEBOOK", tr("Rulebook / 规则集 (rulebook.yaml; optional with a redline "
+                           "server)") if self.SERVER_MODE
             else tr("Rulebook / 规则集 (rulebook.yaml)"),
             fileFilter="redline rulebook (*.yaml *.yml *.YAML *.YML)", optional=self.SERVER_MODE))
 

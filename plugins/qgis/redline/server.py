@@ -431,7 +431,7 @@ def write_gpkg(path, srs_text, input_fields, sites, run_info):
                         continue
                     if real:
                         try:
-                            ff.SetFieldDouble(k, float(v))
+                            ff.SetField(k, float(v))
                         except (TypeError, ValueError):
                             pass
                     else:
