@@ -66,6 +66,16 @@ public:
         /// is ERROR with its reason. The result is not rendered (render()).
         SiteResult screen(const Application& app);
 
+        /// Wall time spent per stage of screen(), when timing is on (a CPU
+        /// budget: meaningful with one thread per core).
+        struct Timings {
+            double prepare = 0;          ///< industry, geometry: parse, check, reproject, to GEOS
+            std::vector<double> checks;  ///< per check, in Engine::checks() order
+            double zones = 0;            ///< townships and control units
+        };
+        void enable_timings();
+        const Timings& timings() const;
+
     private:
         void screen_site(const Application& app, SiteResult& r);
         struct State;

@@ -66,6 +66,9 @@ struct PipelineOptions {
     ProgressFn progress;      ///< may be empty
     const CancelToken* cancel = nullptr; ///< may be null
     std::string command = "batch"; ///< run_info `command`
+    /// Time every stage (PipelineResult::budget): a CPU budget when
+    /// `threads` is 1 (the stages then run in turn on one thread).
+    bool profile = false;
     /// When the run started (run_info `started` and `seconds` count from
     /// here; a command sets it before loading the engine).
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -82,6 +85,10 @@ struct PipelineResult {
     std::vector<std::string> warnings;
     double screening_seconds = 0; ///< reading, screening and writing
     double closing_seconds = 0;   ///< finishing and committing the sinks
+    /// With PipelineOptions::profile: (stage, seconds) in pipeline order —
+    /// read, prepare (industry, geometry), each check by id, zones, render,
+    /// each sink's writes (sink 1, 2...), bookkeeping, close.
+    std::vector<std::pair<std::string, double>> budget;
 };
 
 /// Screens every record of `source` with `engine` into `sinks`. Throws

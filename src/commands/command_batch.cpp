@@ -72,6 +72,9 @@ public:
                        "auto (a bar on a terminal, nothing otherwise), bar, lines (\"progress 0.4213\" lines "
                        "on stdout, for programs such as the QGIS plugin) or none")
             ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
+        app.add_flag("--profile", m_profile,
+                     "print the time of each stage (read, prepare, each check, render, each output, close) "
+                     "per application on stderr: a CPU budget with --threads 1");
     }
 
     int run(const GlobalOptions& global) override
@@ -83,6 +86,7 @@ public:
         options.lang = global.language();
         options.threads = static_cast<unsigned>(m_threads);
         options.cancel = &m_cancel;
+        options.profile = m_profile;
         Engine engine(m_rulebook);
         const auto loaded = std::chrono::steady_clock::now();
         if (!global.quiet)
@@ -114,6 +118,8 @@ public:
         }
         if (!global.quiet)
             summarise(result, engine, options, loaded);
+        if (m_profile)
+            print_budget(result, secs_since(options.started, loaded), sink_labels());
         return fail_on_status(m_fail_on, result.worst);
     }
 
@@ -144,6 +150,44 @@ private:
         if (!m_report.empty())
             out.push_back(make_report_sink(m_report));
         return out;
+    }
+
+    static double secs_since(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b)
+    {
+        return std::chrono::duration<double>(b - a).count();
+    }
+
+    /// The stages' times, in seconds and µs per application (--profile).
+    /// What each sink of sinks() writes, in the same order.
+    std::vector<std::string> sink_labels() const
+    {
+        std::vector<std::string> out{"write " + m_gdal.format + " (" + m_output + ")"};
+        for (const auto& [flag, path] : {std::pair<const char*, const std::string*>{"JSON", &m_json}, {"CSV", &m_csv},
+                                         {"XLSX", &m_xlsx}, {"report", &m_report}})
+            if (!path->empty())
+                out.push_back(std::string("write ") + flag + " (" + *path + ")");
+        return out;
+    }
+
+    static void print_budget(const PipelineResult& r, double layers, const std::vector<std::string>& sinks)
+    {
+        const double n = r.records > 0 ? static_cast<double>(r.records) : 1.0;
+        auto row = [&](const std::string& stage, double s) {
+            std::string name = stage;
+            name.resize(std::max<std::size_t>(name.size() + 1, 40), ' ');
+            std::cerr << "  " << name << format_number(s, 3) << " s  " << format_number(1e6 * s / n, 2)
+                      << " µs/application\n";
+        };
+        std::cerr << "redline: time by stage (" << r.records << " applications, " << r.threads << " threads)\n";
+        row("layers (load, repair, index)", layers);
+        double sum = 0;
+        std::size_t k = 0;
+        for (const auto& [stage, s] : r.budget) {
+            const bool sink = stage.rfind("sink ", 0) == 0 && k < sinks.size();
+            row(sink ? sinks[k++] : stage, s);
+            sum += s;
+        }
+        row("all stages above but layers", sum);
     }
 
     void summarise(const PipelineResult& r, const Engine&, const PipelineOptions& options,
@@ -181,6 +225,7 @@ private:
     std::string m_fail_on;
     std::string m_coords;
     std::string m_progress = "auto";
+    bool m_profile = false;
     CancelToken m_cancel; ///< SIGINT/SIGTERM cancel it; lives as long as the command
 };
 

@@ -17,6 +17,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace redline {
@@ -110,7 +111,20 @@ struct Engine::Worker::State {
     OverlapMemo memo;
     gdal::TransformsTo transforms; ///< to the working CRS
     bool keep_input_geometry;
+    bool timing = false;
+    Timings timings;
 };
+
+void Engine::Worker::enable_timings()
+{
+    m_state->timing = true;
+    m_state->timings.checks.assign(m_engine.checks().size(), 0.0);
+}
+
+const Engine::Worker::Timings& Engine::Worker::timings() const
+{
+    return m_state->timings;
+}
 
 Engine::Worker::Worker(const Engine& engine, bool keep_input_geometry)
     : m_engine(engine), m_state(std::make_unique<State>(engine, keep_input_geometry))
@@ -284,6 +298,8 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
 {
     const Impl& engine = *m_engine.m_impl;
     State& st = *m_state;
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point started = st.timing ? Clock::now() : Clock::time_point{};
     if (!app.read_error.empty())
         throw RecordError(app.read_error);
     // Industry first: a record without a valid code is unusable.
@@ -320,11 +336,24 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
     st.memo.clear();
     site.memo = &st.memo;
 
-    for (const auto& check : engine.checks)
-        check->evaluate(site, st.ws, r.findings);
+    Clock::time_point t = started;
+    auto lap = [&](double& into) {
+        const Clock::time_point now = Clock::now();
+        into += std::chrono::duration<double>(now - t).count();
+        t = now;
+    };
+    if (st.timing)
+        lap(st.timings.prepare); // since screen_site began (records that are ERROR are not timed)
+    for (std::size_t c = 0; c < engine.checks.size(); ++c) {
+        engine.checks[c]->evaluate(site, st.ws, r.findings);
+        if (st.timing)
+            lap(st.timings.checks[c]);
+    }
     const Tolerances tol{engine.rulebook.area_tolerance, engine.rulebook.length_tolerance};
     zones_of(st.ws, site, engine.townships, tol, &r.township_keys, &r.townships);
     zones_of(st.ws, site, engine.units, tol, &r.units, nullptr);
+    if (st.timing)
+        lap(st.timings.zones);
 
     r.verdict = Outcome::Pass;
     for (const auto& f : r.findings)

@@ -2,6 +2,8 @@
 // threads. See pipeline.hpp for the contract and stages.hpp for the parts.
 #include "redline/pipeline.hpp"
 
+#include "redline/check.hpp"
+
 #include "io/coord_audit.hpp"
 #include "pipeline/run_info.hpp"
 #include "pipeline/stages.hpp"
@@ -64,12 +66,28 @@ private:
 /// and 2k+1 screen the k-th band of it from its two ends, meeting wherever
 /// the work balances; a lane whose band is done helps the next one. Which
 /// lane screens a site never changes its result.
-void screen_chunk(Lanes& lanes, Chunk& c, const PipelineOptions& options)
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point& t)
+{
+    const Clock::time_point now = Clock::now();
+    const double s = std::chrono::duration<double>(now - t).count();
+    t = now;
+    return s;
+}
+
+void screen_chunk(Lanes& lanes, Chunk& c, const PipelineOptions& options, double* render_seconds)
 {
     const std::size_t n = c.apps.size();
     c.results.assign(n, SiteResult{});
     auto screen = [&](std::size_t lane, std::size_t i) {
         c.results[i] = lanes[lane]->screen(c.apps[i]);
+        if (render_seconds && lane == 0) {
+            Clock::time_point t = Clock::now();
+            render(c.results[i], options.lang);
+            *render_seconds += since(t);
+            return;
+        }
         render(c.results[i], options.lang);
     };
     if (lanes.size() == 1 || n < 2) {
@@ -179,6 +197,22 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
     Lanes lanes;
     for (unsigned t = 0; t < threads; ++t)
         lanes.push_back(std::make_unique<Engine::Worker>(engine, keep_input));
+    if (options.profile)
+        lanes.front()->enable_timings();
+    double read_s = 0, render_s = 0, books_s = 0;
+    std::vector<double> sink_s(sinks.size(), 0.0);
+    std::vector<const ResultSink*> sink_order;
+    for (const auto& s : sinks)
+        sink_order.push_back(s.get());
+    auto timed_write = [&](ResultSink* s, const SiteResult& r, const Application& app) {
+        if (!options.profile)
+            return s->write(r, app);
+        Clock::time_point t = Clock::now();
+        s->write(r, app);
+        const std::size_t k = static_cast<std::size_t>(
+            std::find(sink_order.begin(), sink_order.end(), s) - sink_order.begin());
+        sink_s[k] += since(t);
+    };
 
     // Pipelined, one thread writes the sinks that share it (and keeps the
     // books) and each sink that asks for one gets its own: this thread reads
@@ -195,14 +229,17 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
     };
     auto write_shared = [&](const Chunk& c) {
         for (std::size_t i = 0; i < c.apps.size() && !cancelled(options); ++i) {
-            book.audit.add(c.apps[i]);
             for (ResultSink* s : shared)
-                s->write(c.results[i], c.apps[i]);
+                timed_write(s, c.results[i], c.apps[i]);
+            Clock::time_point t = options.profile ? Clock::now() : Clock::time_point{};
+            book.audit.add(c.apps[i]);
             book.summary.add(c.results[i], c.apps[i]);
             ++book.result.counts[c.results[i].verdict];
             book.result.worst = std::max(book.result.worst, c.results[i].verdict);
             if ((i + 1) % 256 == 0 && i + 1 < c.apps.size())
                 report(book.result.records + i + 1);
+            if (options.profile)
+                books_s += since(t);
         }
         book.result.records += c.apps.size();
         report(book.result.records);
@@ -211,17 +248,19 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
     if (pipelined) {
         writers.push_back(std::make_unique<SinkThread>("redline-write", write_shared));
         for (ResultSink* s : alone)
-            writers.push_back(std::make_unique<SinkThread>("redline-json", [&options, s](const Chunk& c) {
+            writers.push_back(std::make_unique<SinkThread>("redline-json", [&options, &timed_write, s](const Chunk& c) {
                 for (std::size_t i = 0; i < c.apps.size() && !cancelled(options); ++i)
-                    s->write(c.results[i], c.apps[i]);
+                    timed_write(s, c.results[i], c.apps[i]);
             }));
     }
 
     while (!cancelled(options)) {
+        Clock::time_point t = Clock::now();
         std::shared_ptr<Chunk> c = read_chunk(source, options.chunk_size);
+        read_s += since(t);
         if (c->apps.empty())
             break;
-        screen_chunk(lanes, *c, options);
+        screen_chunk(lanes, *c, options, options.profile ? &render_s : nullptr);
         if (cancelled(options))
             break;
         if (!pipelined) {
@@ -236,6 +275,8 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
     }
     for (auto& w : writers)
         w->finish();
+    const Engine::Worker::Timings lane_times =
+        options.profile ? lanes.front()->timings() : Engine::Worker::Timings{};
     lanes.clear(); // their GEOS copies of the layers: not needed to close the outputs
     if (cancelled(options))
         throw Cancelled(options.cancel->reason()); // the guard abandons every sink
@@ -255,6 +296,19 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
     guard.done();
     result.screening_seconds = seconds_between(begun, screened);
     result.closing_seconds = seconds_between(screened, std::chrono::steady_clock::now());
+    if (options.profile) {
+        result.budget.emplace_back("read", read_s);
+        result.budget.emplace_back("prepare (industry, geometry)", lane_times.prepare);
+        for (std::size_t k = 0; k < engine.checks().size() && k < lane_times.checks.size(); ++k)
+            result.budget.emplace_back("check " + engine.checks()[k]->id() + " (" + engine.checks()[k]->type() + ")",
+                                       lane_times.checks[k]);
+        result.budget.emplace_back("zones (townships, units)", lane_times.zones);
+        result.budget.emplace_back("render (words)", render_s);
+        for (std::size_t k = 0; k < sinks.size(); ++k)
+            result.budget.emplace_back("sink " + std::to_string(k + 1) + " writes", sink_s[k]);
+        result.budget.emplace_back("zone summary, audit, counts", books_s);
+        result.budget.emplace_back("close (finish, commit)", result.closing_seconds);
+    }
     return result;
 }
 

@@ -349,3 +349,27 @@ TEST_CASE("every built-in check type declares its parameters and how its evidenc
     CHECK(CheckRegistry::builtin().info("overlap")->drawing == Drawing::Piece);
     CHECK_FALSE(CheckRegistry::builtin().info("nonsense"));
 }
+
+TEST_CASE("with profile on, the pipeline times every stage, each check by its id", "[pipeline]")
+{
+    Fixture fx;
+    write_scene(fx);
+    PipelineOptions options;
+    options.threads = 1;
+    options.profile = true;
+    MemorySource source({app("a", "POINT(150 150)", "1"), app("b", "POINT(1600 600)", "2")}, info_for_apps());
+    std::vector<std::unique_ptr<ResultSink>> sinks;
+    sinks.push_back(std::make_unique<MemorySink>());
+    PipelineResult r = run_pipeline(fx.engine(), source, sinks, options);
+    std::vector<std::string> stages;
+    for (const auto& [stage, seconds] : r.budget) {
+        stages.push_back(stage);
+        CHECK(seconds >= 0);
+    }
+    CHECK(stages == std::vector<std::string>{"read", "prepare (industry, geometry)", "check RL (overlap)",
+                                             "check CAP-VOC (capacity)", "zones (townships, units)", "render (words)",
+                                             "sink 1 writes", "zone summary, audit, counts", "close (finish, commit)"});
+    options.profile = false;
+    MemorySource again({app("a", "POINT(150 150)", "1")}, info_for_apps());
+    CHECK(run_pipeline(fx.engine(), again, sinks, options).budget.empty());
+}
