@@ -307,19 +307,23 @@ Response check(const Request& req, const Target& t, const Engine& engine,
     return res;
 }
 
-json layer_summary(const Layer& l, const Engine& engine)
+/// The bounds of the box's four corners taken through `ct` (null: the box as it is).
+geos::Bounds transformed_bounds(OGRCoordinateTransformation* ct, const geos::Bounds& b)
+{
+    double xs[4] = {b.minx, b.maxx, b.minx, b.maxx}, ys[4] = {b.miny, b.miny, b.maxy, b.maxy};
+    if (ct)
+        ct->Transform(4, xs, ys);
+    return geos::Bounds{std::min({xs[0], xs[1], xs[2], xs[3]}), std::min({ys[0], ys[1], ys[2], ys[3]}),
+                        std::max({xs[0], xs[1], xs[2], xs[3]}), std::max({ys[0], ys[1], ys[2], ys[3]})};
+}
+
+/// `to_input`: working CRS -> input_crs (null: the same).
+json layer_summary(const Layer& l, OGRCoordinateTransformation* to_input)
 {
     json j{{"name", l.name()}, {"features", l.size()}, {"source_crs", l.source_crs()}};
     if (l.size() > 0) {
-        const geos::Bounds b = l.extent();
-        gdal::TransformPtr ct;
-        if (!engine.input_srs().IsSame(&engine.layers().working_srs()))
-            ct = gdal::make_transform(engine.layers().working_srs(), engine.input_srs());
-        double xs[4] = {b.minx, b.maxx, b.minx, b.maxx}, ys[4] = {b.miny, b.miny, b.maxy, b.maxy};
-        if (ct)
-            ct->Transform(4, xs, ys);
-        j["extent"] = {std::min({xs[0], xs[1], xs[2], xs[3]}), std::min({ys[0], ys[1], ys[2], ys[3]}),
-                       std::max({xs[0], xs[1], xs[2], xs[3]}), std::max({ys[0], ys[1], ys[2], ys[3]})};
+        const geos::Bounds e = transformed_bounds(to_input, l.extent());
+        j["extent"] = {e.minx, e.miny, e.maxx, e.maxy};
     }
     return j;
 }
@@ -327,8 +331,9 @@ json layer_summary(const Layer& l, const Engine& engine)
 Response rulebook_info(const Engine& engine)
 {
     json layers = json::array();
+    const gdal::TransformPtr to_input = to_input_transform(engine, SourceInfo{});
     for (const auto& l : engine.layers().all())
-        layers.push_back(layer_summary(*l, engine));
+        layers.push_back(layer_summary(*l, to_input.get()));
     json checks = json::array();
     json attrs = json::array();
     for (const auto& c : engine.checks())
@@ -377,11 +382,10 @@ Response layer_features(const Target& t, const std::string& name, const Engine& 
     const Layer* layer = engine.layers().find(name);
     if (!layer)
         throw BadRequest{"name", "no layer '" + name + "' in the rulebook", 404};
-    gdal::TransformPtr to_input, to_working;
-    if (!engine.input_srs().IsSame(&engine.layers().working_srs())) {
-        to_input = gdal::make_transform(engine.layers().working_srs(), engine.input_srs());
+    const gdal::TransformPtr to_input = to_input_transform(engine, SourceInfo{});
+    gdal::TransformPtr to_working;
+    if (to_input)
         to_working = gdal::make_transform(engine.input_srs(), engine.layers().working_srs());
-    }
     std::vector<std::uint32_t> ids;
     if (t.query.count("bbox")) {
         auto parts = split(t.query.at("bbox"), ',');
@@ -391,11 +395,7 @@ Response layer_features(const Target& t, const std::string& name, const Engine& 
                 v.push_back(*d);
         if (v.size() != 4 || v[0] > v[2] || v[1] > v[3])
             throw BadRequest{"bbox", "bbox is minx,miny,maxx,maxy in the rulebook's input_crs"};
-        double xs[4] = {v[0], v[2], v[0], v[2]}, ys[4] = {v[1], v[1], v[3], v[3]};
-        if (to_working)
-            to_working->Transform(4, xs, ys);
-        ids = layer->query(geos::Bounds{std::min({xs[0], xs[1], xs[2], xs[3]}), std::min({ys[0], ys[1], ys[2], ys[3]}),
-                                        std::max({xs[0], xs[1], xs[2], xs[3]}), std::max({ys[0], ys[1], ys[2], ys[3]})});
+        ids = layer->query(transformed_bounds(to_working.get(), geos::Bounds{v[0], v[1], v[2], v[3]}));
     } else {
         for (std::uint32_t i = 0; i < layer->size(); ++i)
             ids.push_back(i);
