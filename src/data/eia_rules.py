@@ -68,15 +68,20 @@ def IND(*codes):
     """The component's GB/T code is one of these (each expanded to itself and every code under it)."""
     out = []
     for c in codes:
+        if c not in gbt_codes():
+            raise ValueError(f"{c} is not a GB/T 4754-2017 code")
         out += sorted(k for k in gbt_codes() if k.startswith(c))
     return IN("industry", *out)
 
 
 # the recurring columns of the manufacturing sections
+# 仅分割、焊接、组装 (切割 taken as 分割's synonym)
+CUT_WELD_ASSEMBLE = ONLY("process", "分割", "切割", "焊接", "组装")
 COAT_BOOK = ANY(P("电镀"), GE("solvent_coating_tpa", 10))            # 有电镀工艺的；年用溶剂型涂料10吨及以上的
 COAT_TABLE = ANY(USES_LT("solvent_coating_tpa", 10), GE("lowvoc_coating_tpa", 10))
-LOWVOC_SMALL = USES_LT("lowvoc_coating_tpa", 10)                      # 年用非溶剂型低VOCs含量涂料10吨以下的
-CUT_WELD_ASSEMBLE = ONLY("process", "分割", "焊接", "组装")
+# the exception "年用非溶剂型低VOCs含量涂料10吨以下的除外": a project that uses low-VOC coatings (> 0, < 10 t)
+# and no solvent-based coating (one that also uses solvent-based coatings is not the one exempted)
+LOWVOC_SMALL = ALL(GT("lowvoc_coating_tpa", 0), LT("lowvoc_coating_tpa", 10), NOT(GT("solvent_coating_tpa", 0)))
 ADHESIVE = ANY(GE("solvent_adhesive_tpa", 10), GE("solvent_treating_agent_tpa", 3))
 ORE_ONLY = ONLY("process", "矿石破碎", "集运", "矿区修复治理工程")
 PHYS = ONLY("process", "物理分离", "物理提纯", "混合", "分装")
@@ -119,15 +124,16 @@ R[18] = dict(b=ANY(GE("slaughter_pigs_per_year", 100000), GE("slaughter_cattle_p
                    GE("slaughter_sheep_per_year", 150000), GE("slaughter_poultry_per_year", 10000000)),
              t=ANY(P("屠宰"), ALL(P("肉类加工"), GE("annual_processing_t", 20000))),
              d=P("肉类加工"))
-R[19] = dict(t=ANY(P("鱼油提取"), IN("product", "鱼油制品"), GE("annual_processing_t", 100000), SENS))
-R[20] = dict(b=ALL(P("发酵"), IN("product", "淀粉", "淀粉糖")),
-             t=ALL(ANY(ALL(NOT(P("发酵")), IN("product", "淀粉", "淀粉糖")),
-                       IN("product", "淀粉制品", "豆制品")),
+R[19] = dict(t=ANY(IND("1363"), GE("annual_processing_t", 100000), SENS))
+R[20] = dict(b=ALL(IND("1391"), P("发酵"), IN("product", "淀粉", "淀粉糖")),
+             t=ALL(ANY(ALL(IND("1391"), ANY(ALL(NOT(P("发酵")), IN("product", "淀粉", "淀粉糖")),
+                                           IN("product", "淀粉制品"))),
+                       IND("1392")),
                    NOT(ONLY("process", "分装"))))
 R[21] = dict(t=NOT(ONLY("process", "分装")))
 R[22] = dict(t=NOT(ONLY("process", "混合", "分装")))
-R[23] = dict(b=ANY(ALL(P("发酵"), IN("product", "味精", "柠檬酸", "赖氨酸", "酵母")),
-                   ALL(P("发酵"), IN("product", "酱油", "食醋"), GE("annual_output_t", 20000))),
+R[23] = dict(b=ANY(ALL(P("发酵"), ANY(IND("1461"), ALL(IND("1469"), IN("product", "柠檬酸", "赖氨酸", "酵母")))),
+                   ALL(P("发酵"), IND("1462"), GE("annual_output_t", 20000))),
              t=OTHER(ONLY("process", "混合", "分装")))
 R[24] = dict(b=ALL(P("发酵"), IND("1495")),
              t=ALL(ANY(IND("1491", "1492", "1493", "1494", "1499"), ALL(IND("1495"), NOT(P("发酵")))),
@@ -145,7 +151,7 @@ R[32] = dict(t=ANY(P("橡胶硫化", "塑料注塑"), ADHESIVE))
 R[33] = dict(b=COAT_BOOK, t=ANY(COAT_TABLE, P("木片烘干", "水煮", "染色")))
 R[34] = dict(b=GE("annual_output_m3", 200000), t=OTHER())
 R[35] = dict(b=COAT_BOOK, t=ANY(P("胶合"), COAT_TABLE))
-R[36] = dict(b=COAT_BOOK, t=OTHER(ANY(ONLY("process", "分割", "组装"), LOWVOC_SMALL)))
+R[36] = dict(b=COAT_BOOK, t=OTHER(ANY(ONLY("process", "分割", "切割", "组装"), LOWVOC_SMALL)))
 R[37] = dict(b=NOT(IND("2222", "2223")), t=ANY(IND("2222"), ALL(IND("2223"), P("涂布", "浸渍", "印刷", "粘胶"))))
 R[38] = dict(t=P("涂布", "浸渍", "印刷", "粘胶"))
 R[39] = dict(b=GE("solvent_ink_tpa", 10),
@@ -157,13 +163,14 @@ R[42] = dict(b=NOT(ANY(PHYS, IND("2524", "2529"))),
 R[43] = dict(b=IND("2541"), t=IND("2542"))
 R[44] = dict(b=NOT(PHYS), t=ALL(PHYS, YESF("wastewater_or_vocs")))
 R[45] = dict(b=ALL(IND("2621", "2622", "2624"), YESF("chemical_reaction")), t=OTHER())
-R[46] = dict(b=ALL(ANY(ALL(IN("product", "肥皂", "皂粒"), IN("raw_material", "油脂"), NOT(P("连续皂化", "油脂水解"))),
-                       IN("product", "香料")),
+SOAP = ALL(IND("2681"), IN("product", "肥皂", "皂粒"))
+R[46] = dict(b=ALL(ANY(ALL(SOAP, IN("raw_material", "油脂"), NOT(P("连续皂化", "油脂水解"))),
+                       ALL(IND("2684"), IN("product", "香料"))),
                    NOT(ONLY("process", "混合", "分装"))),
-             t=ANY(ALL(IN("product", "肥皂", "皂粒"), P("连续皂化", "油脂水解")),
-                   ALL(IN("product", "合成洗衣粉"), P("高塔喷粉")),
-                   ALL(IN("product", "香精"), P("热反应")),
-                   IN("product", "烫发剂", "染发剂")))
+             t=ANY(ALL(SOAP, P("连续皂化", "油脂水解")),
+                   ALL(IND("2681"), IN("product", "合成洗衣粉"), P("高塔喷粉")),
+                   ALL(IND("2684"), IN("product", "香精"), P("热反应")),
+                   ALL(IND("2682"), IN("product", "烫发剂", "染发剂"))))
 R[47] = dict(b=ALL(NOT(ONLY("process", "复配", "分装")), NOT(IND("2720"))),
              t=ANY(ALL(ONLY("process", "复配", "分装"), P("复配"), YESF("wastewater_or_vocs")), IND("2720")))
 R[48] = dict(b=P("提炼"), t=OTHER(ONLY("process", "切片", "制干", "打包")))
@@ -202,7 +209,8 @@ R[72] = dict(b=ANY(IND("3711", "3712", "3713", "3720"), IN("product", "发动机
 R[73] = dict(b=ANY(P("造船", "拆船", "修船"), COAT_BOOK),
              t=OTHER(ANY(ONLY("process", "组装"), IN("product", "木船"), LOWVOC_SMALL)))
 R[74] = dict(b=COAT_BOOK, t=OTHER(LOWVOC_SMALL))
-R[75] = dict(b=ANY(ALL(ANY(IND("3751"), IN("product", "发动机")), NOT(ONLY("process", "组装"))), COAT_BOOK),
+R[75] = dict(b=ANY(ALL(ANY(IND("3751"), ALL(IND("3752"), IN("product", "发动机"))), NOT(ONLY("process", "组装"))),
+                   COAT_BOOK),
              t=OTHER(LOWVOC_SMALL))
 R[76] = dict(b=COAT_BOOK, t=OTHER(ANY(CUT_WELD_ASSEMBLE, LOWVOC_SMALL)))
 R[77] = dict(b=ANY(IND("3843"), ALL(IND("3825"), IN("product", "太阳能电池片")), COAT_BOOK),
@@ -224,17 +232,18 @@ R[85] = dict(scope=NOT(ANY(IN("raw_material", "危险废物"), ONLY("process", "
                       "金属和金属化合物矿灰及残渣", "有色金属废料与碎屑", "废塑料", "废轮胎", "废船"),
                    ALL(P("水洗"), NOT(IN("raw_material", "农业废旧秧盘", "农业薄膜")))))
 R[86] = dict(b=COAT_BOOK, t=COAT_TABLE)
-R[87] = dict(b=NOT(ANY(IN("project", "发电机组节能改造"), ONLY("energy", "燃气"),
+R[87] = dict(b=NOT(ANY(ALL(IN("construction", "改建"), IN("project", "发电机组节能改造")), ONLY("energy", "燃气"),
                        ONLY("energy", "余热", "余压", "余气", "煤矿瓦斯"))),
              t=ANY(ONLY("energy", "燃气"), ONLY("energy", "余气", "煤矿瓦斯")))
-R[88] = dict(b=ANY(ALL(GE("installed_kw", 1000), NOT(IN("project", "增效扩容"))),
+R[88] = dict(b=ANY(ALL(GE("installed_kw", 1000),
+                       NOT(ALL(IN("construction", "改建", "扩建"), IN("project", "增效扩容")))),
                    IN("project", "抽水蓄能电站"), SENS),
              t=OTHER())
 R[89] = dict(b=ONLY("energy", "生活垃圾", "污泥"), t=IN("energy", "农林生物质", "沼气", "垃圾填埋气"))
 R[90] = dict(scope=NOT(ANY(ALL(IND("4416"), IN("pv_type", "居民家用")),
                            ALL(IND("4415", "4419"), NOF("onshore")))),
              b=ALL(IND("4415"), SENS, GE("installed_kw", 50000)),
-             t=ANY(IN("energy", "地热", "太阳能热"),
+             t=ANY(ALL(IND("4419"), IN("energy", "地热")), ALL(IND("4416"), IN("pv_type", "太阳能热")),
                    ALL(IN("pv_type", "地面集中"), GT("installed_kw", 6000), GE("grid_voltage_kv", 10)),
                    IND("4415")),
              d=IN("pv_type", "地面集中", "分布式"))
@@ -253,7 +262,8 @@ R[95] = dict(codes=["462"], projects=["污水处理"],
              t=ALL(NEW_EXT, ANY(ALL(IN("wastewater_type", "城乡污水"), RANGE("daily_treatment_t", 500, 100000)),
                                 ALL(IN("wastewater_type", "其他工业废水"),
                                     NOT(ALL(YESF("indirect_discharge"), NOF("heavy_metals")))))),
-             d=OTHER(IN("project", "提标改造", "化粪池", "化粪池中水回用", "沉淀池")))
+             d=OTHER(ANY(ALL(IN("construction", "改建"), IN("project", "提标改造")),
+                         IN("project", "化粪池", "化粪池中水回用", "沉淀池"))))
 R[96] = dict(t=ALWAYS)
 LIVE5 = ["以居住为主要功能的区域", "以医疗卫生为主要功能的区域", "以文化教育为主要功能的区域",
          "以科研为主要功能的区域", "以行政办公为主要功能的区域"]
@@ -522,7 +532,9 @@ FACTS = {
                                "高位池养殖", "底播养殖", "藻类养殖", "围网投饵养殖", "池塘养殖"]),
     "onshore": _f("yesno", "陆上", "onshore", values=YN),
     "installed_kw": _f("number", "总装机容量", "total installed capacity", "kW"),
-    "pv_type": _f("text", "光伏类型", "photovoltaic type", values=["地面集中", "分布式", "居民家用"]),
+    "pv_type": _f("text", "太阳能发电类型（光伏：地面集中 / 分布式 / 居民家用；或太阳能热发电）",
+                  "solar power type (PV: ground-mounted / distributed / household; or solar thermal)",
+                  values=["地面集中", "分布式", "居民家用", "太阳能热"]),
     "grid_voltage_kv": _f("number", "接入电压等级", "grid connection voltage", "kV"),
     "boiler_fuel": _f("list", "锅炉燃料", "boiler fuel", values=["燃煤", "燃油", "天然气", "其他高污染燃料"]),
     "boiler_tph": _f("number", "锅炉总容量", "total boiler capacity", "t/h"),

@@ -147,6 +147,45 @@ class Checker:
                 self.fail(f"{where} {col}", "uses sensitive: true but the item has no 含义 terms")
 
 
+def text_numbers(text):
+    """The figures a cell prints, with 万/亿 applied, 1/4 and 50% as fractions."""
+    out = set()
+    for m in re.finditer(r"(\d+(?:\.\d+)?)(?:/(\d+))?(%)?(万|亿)?", text):
+        v = float(m.group(1))
+        if m.group(2):
+            v /= float(m.group(2))
+        if m.group(3):
+            v /= 100
+        v *= {"万": 1e4, "亿": 1e8}.get(m.group(4), 1)
+        out.add(round(v, 6))
+    return out
+
+
+def cond_numbers(c):
+    if isinstance(c, dict):
+        if "op" in c:
+            yield c["value"]
+        for k, v in c.items():
+            if k != "value":
+                yield from cond_numbers(v)
+    elif isinstance(c, list):
+        for v in c:
+            yield from cond_numbers(v)
+
+
+def check_figures(doc, errors):
+    """Every non-zero threshold of a condition is a figure its cell prints (kW from 万千瓦/兆瓦)."""
+    for item in doc["items"]:
+        cells = [("scope", item["name"], item["scope"])]
+        cells += [(col, c["text"], c["when"]) for col, c in item["columns"].items() if c]
+        for col, text, cond in cells:
+            printed = text_numbers(text)
+            printed |= {round(v * 1e3, 6) for v in printed if "兆瓦" in text or "万千瓦" in text}
+            for v in cond_numbers(cond):
+                if v != 0 and round(v, 6) not in printed:
+                    errors.append(f"item {item['number']} {col}: threshold {v} not printed in {text!r}")
+
+
 def compare(doc, sections, items, notes, errors):
     if len(doc["sections"]) != 55 or len(sections) != 55:
         errors.append(f"sections: json {len(doc['sections'])}, pdf {len(sections)}, expected 55")
@@ -195,6 +234,7 @@ def main():
     compare(doc, sections, items, eia_extract.notes_text(args.pdf), checker.errors)
     for item in doc["items"]:
         checker.item(item)
+    check_figures(doc, checker.errors)
     for s in doc["sections"]:
         for code in s.get("codes", []):
             if code not in gbt:
