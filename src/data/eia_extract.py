@@ -58,8 +58,15 @@ def page_words(path):
 
 
 def _cell_text(words):
-    words = sorted(words, key=lambda w: (round(w[1]), w[0]))
-    return re.sub(r"\s+", "", "".join(w[4] for w in words))
+    """Words by line (a line: tops within 3 pt of its first word's), then by x; whitespace removed."""
+    lines = []
+    for w in sorted(words, key=lambda w: w[1]):
+        if lines and w[1] - lines[-1][0][1] < 3:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    text = "".join(w[4] for line in lines for w in sorted(line, key=lambda w: w[0]))
+    return re.sub(r"\s+", "", text)
 
 
 def _assign(cells, words):
@@ -70,6 +77,24 @@ def _assign(cells, words):
         if inside:
             texts.setdefault(min(inside, key=lambda r: r[2] * r[3]), []).append(w)
     return texts
+
+
+def stray_words(path):
+    """Words inside a table's body that no single cell holds whole (should be none)."""
+    stray = []
+    for pageno, (cells, words) in enumerate(zip(page_cells(path), page_words(path)), 1):
+        header = [r for r in cells if r[1] < 90 and r[3] > 20]
+        body = [r for r in cells if r not in header and r[1] < 505]
+        if len(header) < 5 or not body:
+            continue
+        top, bottom = min(r[1] for r in body), max(r[1] + r[3] for r in body)
+        for w in words:
+            if not top < (w[1] + w[3]) / 2 < bottom:
+                continue
+            if not any(r[0] - 1 <= w[0] and w[2] <= r[0] + r[2] + 1 and r[1] - 1 <= w[1]
+                       and w[3] <= r[1] + r[3] + 1 for r in body):
+                stray.append((pageno, w[4]))
+    return stray
 
 
 def table_rows(path):

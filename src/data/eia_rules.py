@@ -232,9 +232,9 @@ R[85] = dict(scope=NOT(ANY(IN("raw_material", "危险废物"), ONLY("process", "
                       "金属和金属化合物矿灰及残渣", "有色金属废料与碎屑", "废塑料", "废轮胎", "废船"),
                    ALL(P("水洗"), NOT(IN("raw_material", "农业废旧秧盘", "农业薄膜")))))
 R[86] = dict(b=COAT_BOOK, t=COAT_TABLE)
-R[87] = dict(b=NOT(ANY(ALL(IN("construction", "改建"), IN("project", "发电机组节能改造")), ONLY("energy", "燃气"),
+R[87] = dict(b=NOT(ANY(ALL(IN("construction", "改建"), IN("project", "发电机组节能改造")), ONLY("energy", "燃气", "天然气"),
                        ONLY("energy", "余热", "余压", "余气", "煤矿瓦斯"))),
-             t=ANY(ONLY("energy", "燃气"), ONLY("energy", "余气", "煤矿瓦斯")))
+             t=ANY(ONLY("energy", "燃气", "天然气"), ONLY("energy", "余气", "煤矿瓦斯")))
 R[88] = dict(b=ANY(ALL(GE("installed_kw", 1000),
                        NOT(ALL(IN("construction", "改建", "扩建"), IN("project", "增效扩容")))),
                    IN("project", "抽水蓄能电站"), SENS),
@@ -319,7 +319,7 @@ R[118] = dict(projects=["驾驶员训练基地", "公交枢纽", "长途客运�
 R[119] = dict(codes=["5265", "5266"], projects=["加油站", "加气站"],
               t=ANY(ALL(YESF("in_urban_built_up"), NEW_EXT, ANY(IN("project", "加油站"), IND("5265"))), SENS))
 R[120] = dict(projects=["洗车场", "危险化学品运输车辆清洗场"], t=IN("project", "危险化学品运输车辆清洗场"))
-R[121] = dict(codes=["8111", "8113"], projects=["汽车维修", "摩托车维修"],
+R[121] = dict(codes=["8111", "8112", "8113"], projects=["汽车维修", "摩托车维修"],
               t=ALL(GE("floor_area_m2", 5000), ANY(GT("solvent_coating_tpa", 0), GE("lowvoc_coating_tpa", 10))))
 R[122] = dict(codes=["8080"], projects=["殡仪馆", "陵园", "公墓"], t=ANY(IN("project", "殡仪馆"), SENS))
 R[123] = dict(projects=["动物医院"], t=YESF("animal_surgery"))
@@ -543,7 +543,8 @@ FACTS = {
     "building_type": _f("text", "建筑类型", "building type"),
     "floor_area_m2": _f("number", "营业面积", "business floor area", "m2"),
     "wastewater_type": _f("text", "污水（废水）类型", "wastewater type",
-                          values=["城乡污水", "工业废水集中处理", "其他工业废水", "低放射性废液", "城镇生活污水", "工业废水"]),
+                          values=["城乡污水", "工业废水集中处理", "其他工业废水", "自建自用生活污水", "低放射性废液",
+                                  "城镇生活污水", "工业废水"]),
     "daily_treatment_t": _f("number", "日处理量", "daily treatment capacity", "t/d"),
     "project": _f("list", "项目类型", "project type (items named by type rather than code)"),
     # added for the catalog
@@ -564,7 +565,7 @@ FACTS = {
     "solvent_ink_tpa": _f("number", "年用溶剂油墨", "solvent inks used per year", "t/a"),
     "lowvoc_ink_tpa": _f("number", "年用低VOCs含量油墨", "low-VOC inks used per year", "t/a"),
     "energy": _f("list", "发电能源或燃料", "energy source or fuel of power generation",
-                 values=["燃煤", "燃油", "燃气", "余热", "余压", "余气", "煤矿瓦斯", "生活垃圾", "污泥", "农林生物质",
+                 values=["燃煤", "燃油", "燃气", "天然气", "余热", "余压", "余气", "煤矿瓦斯", "生活垃圾", "污泥", "农林生物质",
                          "沼气", "垃圾填埋气", "地热", "太阳能热"]),
     "indirect_discharge": _f("yesno", "出水间接排入地表水体", "effluent discharged indirectly to surface water", values=YN),
     "heavy_metals": _f("yesno", "排放重金属", "discharges heavy metals", values=YN),

@@ -231,6 +231,8 @@ def main():
         gbt = {r["numeric_code"] for r in csv.DictReader(f) if r["numeric_code"]}
     sections, items = eia_extract.catalog(args.pdf)
     checker = Checker(doc, gbt)
+    for page, word in eia_extract.stray_words(args.pdf):
+        checker.fail(f"page {page}", f"word {word!r} lies in no single table cell")
     compare(doc, sections, items, eia_extract.notes_text(args.pdf), checker.errors)
     for item in doc["items"]:
         checker.item(item)
