@@ -155,7 +155,8 @@ R[36] = dict(b=COAT_BOOK, t=OTHER(ANY(ONLY("process", "分割", "切割", "组�
 R[37] = dict(b=NOT(IND("2222", "2223")), t=ANY(IND("2222"), ALL(IND("2223"), P("涂布", "浸渍", "印刷", "粘胶"))))
 R[38] = dict(t=P("涂布", "浸渍", "印刷", "粘胶"))
 R[39] = dict(b=GE("solvent_ink_tpa", 10),
-             t=OTHER(ANY(ONLY("process", "激光印刷"), USES_LT("lowvoc_ink_tpa", 10))))
+             t=OTHER(ANY(ONLY("process", "激光印刷"),
+                         ALL(GT("lowvoc_ink_tpa", 0), LT("lowvoc_ink_tpa", 10), NOT(GT("solvent_ink_tpa", 0))))))
 R[40] = dict(b=COAT_BOOK, t=ANY(P("橡胶硫化", "塑料注塑"), COAT_TABLE, ADHESIVE))
 R[41] = dict(b=COAT_BOOK, t=COAT_TABLE)
 R[42] = dict(b=NOT(ANY(PHYS, IND("2524", "2529"))),
@@ -240,8 +241,9 @@ R[88] = dict(b=ANY(ALL(GE("installed_kw", 1000),
                    IN("project", "抽水蓄能电站"), SENS),
              t=OTHER())
 R[89] = dict(b=ONLY("energy", "生活垃圾", "污泥"), t=IN("energy", "农林生物质", "沼气", "垃圾填埋气"))
-R[90] = dict(scope=NOT(ANY(ALL(IND("4416"), IN("pv_type", "居民家用")),
-                           ALL(IND("4415", "4419"), NOF("onshore")))),
+# offshore wind, tidal, wave and thermal-gradient power are item 151's (by `project`); item 90 needs no
+# `onshore` scope: an offshore wind farm gets the same category from 90's 其他风力发电 / ≥5万千瓦 as from 151
+R[90] = dict(scope=NOT(ALL(IND("4416"), IN("pv_type", "居民家用"))),
              b=ALL(IND("4415"), SENS, GE("installed_kw", 50000)),
              t=ANY(ALL(IND("4419"), IN("energy", "地热")), ALL(IND("4416"), IN("pv_type", "太阳能热")),
                    ALL(IN("pv_type", "地面集中"), GT("installed_kw", 6000), GE("grid_voltage_kv", 10)),
