@@ -241,9 +241,9 @@ R[88] = dict(b=ANY(ALL(GE("installed_kw", 1000),
                    IN("project", "抽水蓄能电站"), SENS),
              t=OTHER())
 R[89] = dict(b=ONLY("energy", "生活垃圾", "污泥"), t=IN("energy", "农林生物质", "沼气", "垃圾填埋气"))
-# offshore wind, tidal, wave and thermal-gradient power are item 151's (by `project`); item 90 needs no
-# `onshore` scope: an offshore wind farm gets the same category from 90's 其他风力发电 / ≥5万千瓦 as from 151
-R[90] = dict(scope=NOT(ALL(IND("4416"), IN("pv_type", "居民家用"))),
+# 4415 and 4419 offshore (onshore = no) are item 151's, which takes those codes too
+R[90] = dict(scope=NOT(ANY(ALL(IND("4416"), IN("pv_type", "居民家用")),
+                           ALL(IND("4415", "4419"), NOF("onshore")))),
              b=ALL(IND("4415"), SENS, GE("installed_kw", 50000)),
              t=ANY(ALL(IND("4419"), IN("energy", "地热")), ALL(IND("4416"), IN("pv_type", "太阳能热")),
                    ALL(IN("pv_type", "地面集中"), GT("installed_kw", 6000), GE("grid_voltage_kv", 10)),
@@ -412,12 +412,16 @@ R[150] = dict(projects=["海洋油气开发", "海洋油气勘探工程", "海�
                     IN("project", "海洋矿产资源开发", "天然气水合物开发", "海砂开采", "矿盐卤水开发",
                        "海床底温泉开发", "海底地下水开发")),
               t=OTHER(OFFSHORE_EXEMPT), d=OFFSHORE_EXEMPT)
-OCEAN_POWER = IN("project", "潮汐发电", "波浪发电", "温差发电", "海洋生物质能")
-R[151] = dict(projects=["潮汐发电", "波浪发电", "温差发电", "海洋生物质能", "海上风电", "海上地热发电",
+# by `project` when no code says otherwise, or by code 4419 + energy / code 4415
+OCEAN_POWER = ANY(ALL(NOT(IND("4415")), IN("project", "潮汐发电", "波浪发电", "温差发电", "海洋生物质能")),
+                  ALL(IND("4419"), IN("energy", "潮汐能", "波浪能", "温差能", "海洋生物质能")))
+OFFSHORE_WIND = ANY(IND("4415"), ALL(NOT(IND("4419")), IN("project", "海上风电")))
+R[151] = dict(codes=["4415", "4419"], scope=ANY(NOT(IND("4415", "4419")), NOF("onshore")),
+              projects=["潮汐发电", "波浪发电", "温差发电", "海洋生物质能", "海上风电", "海上地热发电",
                         "海上太阳能发电"],
-              b=ANY(ALL(OCEAN_POWER, GE("installed_kw", 20000)),
-                    ALL(IN("project", "海上风电"), GE("installed_kw", 50000)), SENS),
-              t=ANY(OCEAN_POWER, IN("project", "海上地热发电", "海上太阳能发电", "海上风电")))
+              b=ANY(ALL(OCEAN_POWER, GE("installed_kw", 20000)), ALL(OFFSHORE_WIND, GE("installed_kw", 50000)), SENS),
+              t=ANY(OCEAN_POWER, IN("project", "海上地热发电", "海上太阳能发电"), ALL(IND("4419"), IN("energy", "地热")),
+                    OFFSHORE_WIND))
 R[152] = dict(projects=["海底隧道工程", "海底电（光）缆工程", "海底管道工程", "原地弃置工程"],
               b=ANY(IN("project", "海底隧道工程"),
                     ALL(IN("project", "海底电（光）缆工程", "海底管道工程"), GE("length_km", 20)),
@@ -568,7 +572,7 @@ FACTS = {
     "lowvoc_ink_tpa": _f("number", "年用低VOCs含量油墨", "low-VOC inks used per year", "t/a"),
     "energy": _f("list", "发电能源或燃料", "energy source or fuel of power generation",
                  values=["燃煤", "燃油", "燃气", "天然气", "余热", "余压", "余气", "煤矿瓦斯", "生活垃圾", "污泥", "农林生物质",
-                         "沼气", "垃圾填埋气", "地热", "太阳能热"]),
+                         "沼气", "垃圾填埋气", "地热", "太阳能热", "潮汐能", "波浪能", "温差能", "海洋生物质能"]),
     "indirect_discharge": _f("yesno", "出水间接排入地表水体", "effluent discharged indirectly to surface water", values=YN),
     "heavy_metals": _f("yesno", "排放重金属", "discharges heavy metals", values=YN),
     "lab_emissions": _f("yesno", "产生实验废气、废水、危险废物", "produces laboratory waste gas, wastewater or hazardous waste", values=YN),

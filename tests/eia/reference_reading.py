@@ -103,8 +103,7 @@ class Reader:
 
     def answer(self, code=None, facts=None, sens=()):
         facts = dict(facts or {})
-        if code:
-            facts.setdefault("industry", code)
+        facts.setdefault("industry", code or "")     # a project-only query: no code, known
         projects = self.listf(facts, "project") if "project" in facts else []
         found = []
         for item in self.doc["items"]:
@@ -175,6 +174,7 @@ CASES = [
     ("2710", {"process": "合成"}, [], "报告书", 47),
     ("2720", {"process": "制剂"}, [], "报告表", 47),
     ("4415", {"onshore": "yes", "installed_kw": 50000}, ["自然保护区"], "报告书", 90),
+    ("4415", {"onshore": "yes", "installed_kw": 50000}, ["永久基本农田"], "报告表", 90),
     ("4415", {"onshore": "yes", "installed_kw": 50000}, [], "报告表", 90),
     ("4416", {"pv_type": "分布式", "installed_kw": 500, "grid_voltage_kv": 0.4}, [], "登记表", 90),
     ("4416", {"pv_type": "地面集中", "installed_kw": 6000, "grid_voltage_kv": 10}, [], "登记表", 90),
@@ -196,7 +196,13 @@ CASES = [
     ("4411", {"energy": "天然气", "construction": "新建"}, [], "报告表", 87),
     ("4411", {"energy": "燃煤", "construction": "新建"}, [], "报告书", 87),
     ("4411", {"energy": "余热"}, [], "不纳入", None),
-    ("4415", {"installed_kw": 20000}, [], "报告表", 90),
+    ("4415", {"installed_kw": 20000, "onshore": "yes"}, [], "报告表", 90),
+    ("4415", {"installed_kw": 20000}, [], "UNKNOWN", None),
+    ("4415", {"installed_kw": 50000, "onshore": "no"}, [], "报告书", 151),
+    ("4415", {"installed_kw": 20000, "onshore": "no"}, [], "报告表", 151),
+    ("4415", {"installed_kw": 20000, "onshore": "no"}, ["海洋公园"], "报告书", 151),
+    ("4419", {"energy": "潮汐能", "installed_kw": 20000, "onshore": "no"}, [], "报告书", 151),
+    ("4419", {"energy": "地热", "installed_kw": 20000, "onshore": "yes"}, [], "报告表", 90),
     ("1512", {"process": "发酵", "annual_output_kl": 1000, "industrial_building": "yes"}, [], "报告书", 25),
     ("1512", {"process": "发酵", "annual_output_kl": 999, "industrial_building": "yes"}, [], "报告表", 25),
     ("3041", {}, [], "报告书", 57),
@@ -217,6 +223,9 @@ CASES = [
     (None, {"project": "人工湖", "volume_m3": 49999, "water_ratio": 0.1}, ["自然保护区"], "报告表", 114),
     (None, {"project": "人工湖", "volume_m3": 49999, "water_ratio": 0.1}, [], "登记表", 114),
     (None, {"project": "VOCs治理工程"}, [], "登记表", 100),
+    (None, {"project": "海上风电", "installed_kw": 60000}, [], "报告书", 151),
+    (None, {"project": "潮汐发电", "installed_kw": 1000}, [], "报告表", 151),
+    (None, {"project": "加气站", "in_urban_built_up": "yes", "construction": "新建"}, [], "不纳入", None),
     (None, {"project": "无线通讯"}, [], "登记表", 166),
     # 第四条: a plant of two components takes the higher
     ("3311", {"process": "切割|焊接", "solvent_coating_tpa": 0, "project": "供热工程", "boiler_fuel": "天然气",
