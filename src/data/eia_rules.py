@@ -388,15 +388,15 @@ R[143] = dict(projects=["航道工程", "水运辅助工程", "防波堤", "船�
 R[144] = dict(projects=["航电枢纽工程"], b=ALWAYS)
 R[145] = dict(projects=["中心渔港码头"], b=SENS, t=OTHER())
 R[146] = dict(projects=["城市管网", "城镇管网", "管廊"],
-              scope=NOT(ANY(IN("pipe_medium", "给水", "光纤"),
-                            ALL(IN("pipe_medium", "天然气"), LE("pressure_mpa", 1.6)))),
+              scope=NOT(ANY(IN("project", "给水管道", "光纤"),
+                            ALL(IN("project", "天然气管道"), LE("pressure_mpa", 1.6)))),
               t=ALL(IN("construction", "新建"), SENS), d=OTHER())
 R[147] = dict(projects=["原油管线", "成品油管线", "天然气管线"],
-              scope=NOT(ANY(IN("project", "城市天然气管线", "城镇燃气管线"), YESF("inside_plant"))),
+              scope=NOT(IN("project", "城市天然气管线", "城镇燃气管线", "厂区内管道")),
               b=SENS, t=OTHER())
-R[148] = dict(projects=["危险化学品输送管线"], scope=NOT(YESF("inside_plant")), b=SENS, t=OTHER())
-R[149] = dict(scope=NOT(IN("project", "加油站", "加气站")),
-              b=ANY(ALL(IN("project", "油库", "油品码头后方配套油库"), GE("volume_m3", 200000)),
+R[148] = dict(projects=["危险化学品输送管线"], scope=NOT(IN("project", "厂区内管道")), b=SENS, t=OTHER())
+# "（不含加油站的油库；不含加气站的气库）" needs no scope: a station is item 119 (5265/5266), never 594
+R[149] = dict(b=ANY(ALL(IN("project", "油库", "油品码头后方配套油库"), GE("volume_m3", 200000)),
                     IN("project", "地下油库", "地下气库")),
               t=OTHER())
 OFFSHORE_EXEMPT = ANY(IN("project", "海洋油气勘探工程"),
@@ -483,7 +483,8 @@ R[170] = dict(projects=["铀矿地质勘查", "铀矿退役治理"], t=ALWAYS)
 R[171] = dict(projects=["伴生放射性矿"], b=P("采选", "冶炼"), t=OTHER())
 ISOTOPES = ALL(P("生产放射性同位素"), NOT(P("制备PET用放射性药物")))
 REBUILD = IN("construction", "改建", "扩建")
-R[172] = dict(projects=["核技术利用"], scope=NOT(IN("construction", "退役")),
+DECOMMISSION = ANY(IN("project", "核技术利用项目退役"), IN("construction", "退役"))
+R[172] = dict(projects=["核技术利用"], scope=NOT(DECOMMISSION),
               b=ALL(ANY(ISOTOPES, P("使用Ⅰ类放射源", "销售Ⅰ类射线装置", "建造Ⅰ类射线装置", "使用Ⅰ类射线装置",
                                     "甲级非密封放射性物质工作场所")),
                     NOT(ALL(REBUILD, YESF("within_license"), LE("scale_increase_ratio", 0.5)))),
@@ -496,7 +497,7 @@ R[172] = dict(projects=["核技术利用"], scope=NOT(IN("construction", "退役
                   "使用Ⅳ类放射源", "使用Ⅴ类放射源", "医疗机构使用植入治疗用放射性粒子源", "销售非密封放射性物质",
                   "销售Ⅱ类射线装置", "生产Ⅲ类射线装置", "销售Ⅲ类射线装置", "使用Ⅲ类射线装置"))
 SOURCES = P("使用Ⅰ类放射源", "医疗使用Ⅰ类放射源", "使用Ⅱ类放射源", "使用Ⅲ类放射源")
-R[173] = dict(projects=["核技术利用"], scope=IN("construction", "退役"),
+R[173] = dict(projects=["核技术利用", "核技术利用项目退役"], scope=DECOMMISSION,
               b=ANY(ISOTOPES, P("甲级非密封放射性物质工作场所")),
               t=ANY(P("制备PET用放射性药物", "乙级非密封放射性物质工作场所"),
                     ALL(SOURCES, YESF("contaminated")),
@@ -599,10 +600,9 @@ FACTS = {
     "port_type": _f("text", "港口类型", "port type", values=["内河", "沿海"]),
     "berth_dwt": _f("number", "单个泊位吨级", "berth size", "DWT"),
     "dangerous_goods": _f("yesno", "涉及危险品、化学品", "handles dangerous goods or chemicals", values=YN),
-    "pipe_medium": _f("text", "管道（管线）输送介质", "medium carried",
-                      values=["给水", "光纤", "天然气", "排水", "热力", "输水", "无毒无害物质", "有毒有害及危险品"]),
+    "pipe_medium": _f("text", "海底管道输送介质", "medium carried by a subsea pipeline",
+                      values=["输水", "天然气", "无毒无害物质", "有毒有害及危险品"]),
     "pressure_mpa": _f("number", "设计压力", "design pressure", "MPa"),
-    "inside_plant": _f("yesno", "企业厂区内", "inside a plant's premises", values=YN),
     "daily_discharge_m3": _f("number", "污水日排放量", "daily wastewater discharge", "m3/d"),
     "within_approved_discharge": _f("yesno", "排污量未超出原环评批复排放总量", "discharge within the total approved by the earlier EIA", values=YN),
     "single_span": _f("yesno", "单跨", "single span", values=YN),
@@ -755,3 +755,68 @@ def dump(doc):
         fields.append('  "columns": {\n' + ",\n".join(cols) + "\n  }")
         parts.append(" {\n" + ",\n".join(fields) + "\n }")
     return text + ',\n "items": [\n' + ",\n".join(parts) + "\n ]\n}\n"
+
+
+# ------------------------------------------------------------------------ docs/eia_catalog.md tables
+def _words(c, key, acc):
+    if isinstance(c, dict):
+        if c.get("fact") == key:
+            acc.update(c.get("in", []) + c.get("only", []))
+        if key == "process" and "process" in c:
+            acc.update(c["process"])
+        for v in c.values():
+            _words(v, key, acc)
+    elif isinstance(c, list):
+        for v in c:
+            _words(v, key, acc)
+
+
+def _conds(item):
+    return [item["scope"]] + [c["when"] for c in item["columns"].values() if c]
+
+
+def doc_tables(doc):
+    """{"mapping": markdown, "words": markdown} for docs/eia_catalog.md (between its markers)."""
+    rows = ["| item | 项目类别 | codes | `project` values mapping to the item | further `project` words its conditions read |",
+            "|---|---|---|---|---|"]
+    for it in doc["items"]:
+        if it["code_text"] and not it["projects"]:
+            continue
+        acc = set()
+        _words(_conds(it), "project", acc)
+        other = sorted(acc - set(it["projects"]))
+        name = it["name"] if len(it["name"]) <= 34 else it["name"][:33] + "…"
+        rows.append(f"| {it['number']} | {name} | {', '.join(it['codes']) or '—'} | "
+                    f"{'、'.join(it['projects']) or '—'} | {'、'.join(other) or '—'} |")
+    words = ["| item | `process` words | `project` words (coded items) | `product` / `raw_material` / `energy` / "
+             "`farming_mode` / `boiler_fuel` words |", "|---|---|---|---|"]
+    for it in doc["items"]:
+        p, o, j = set(), set(), set()
+        _words(_conds(it), "process", p)
+        for k in ("product", "raw_material", "energy", "farming_mode", "boiler_fuel"):
+            _words(_conds(it), k, o)
+        if not it["projects"]:
+            _words(_conds(it), "project", j)
+        if p or o or j:
+            words.append(f"| {it['number']} | {'、'.join(sorted(p)) or '—'} | {'、'.join(sorted(j)) or '—'} | "
+                         f"{'、'.join(sorted(o)) or '—'} |")
+    return {"mapping": "\n".join(rows), "words": "\n".join(words)}
+
+
+def replace_doc_tables(text, tables):
+    for name, table in tables.items():
+        start, end = f"<!-- table:{name} -->", f"<!-- /table:{name} -->"
+        i, k = text.index(start) + len(start), text.index(end)
+        text = text[:i] + "\n" + table + "\n" + text[k:]
+    return text
+
+
+if __name__ == "__main__":
+    import sys
+    # python3 src/data/eia_rules.py JSON DOC: rewrite DOC's generated tables from JSON
+    with open(sys.argv[1], encoding="utf-8") as f:
+        catalog_doc = json.load(f)
+    with open(sys.argv[2], encoding="utf-8") as f:
+        md = f.read()
+    with open(sys.argv[2], "w", encoding="utf-8") as f:
+        f.write(replace_doc_tables(md, doc_tables(catalog_doc)))
