@@ -258,7 +258,7 @@ R[92] = dict(scope=NOT(IN("project", "供应工程")), b=IND("4513"))
 R[93] = dict(scope=NOT(IN("project", "供应工程")), t=ALWAYS)
 R[94] = dict(scope=NOT(IN("project", "供应工程", "村庄供应工程")), t=ALWAYS)
 NEW_EXT = IN("construction", "新建", "扩建")
-R[95] = dict(codes=["462"], projects=["污水处理"],
+R[95] = dict(codes=["462"], projects=["污水处理", "污水处理厂", "污水处理工程", "再生水"],
              b=ALL(NEW_EXT, ANY(ALL(IN("wastewater_type", "城乡污水"), GE("daily_treatment_t", 100000)),
                                 IN("wastewater_type", "工业废水集中处理"))),
              t=ALL(NEW_EXT, ANY(ALL(IN("wastewater_type", "城乡污水"), RANGE("daily_treatment_t", 500, 100000)),
@@ -269,7 +269,7 @@ R[95] = dict(codes=["462"], projects=["污水处理"],
 R[96] = dict(t=ALWAYS)
 LIVE5 = ["以居住为主要功能的区域", "以医疗卫生为主要功能的区域", "以文化教育为主要功能的区域",
          "以科研为主要功能的区域", "以行政办公为主要功能的区域"]
-R[97] = dict(codes=["7010"], projects=["房地产开发", "商业综合体", "宾馆", "酒店", "办公用房", "标准厂房"],
+R[97] = dict(codes=["7010"], projects=["房地产开发", "住宅", "商业综合体", "宾馆", "酒店", "办公用房", "标准厂房"],
              t="ITEM97")          # filled in below from the item's sensitive terms
 R[98] = dict(projects=["专业实验室", "研发基地", "试验基地", "P3生物安全实验室", "P4生物安全实验室", "转基因实验室"],
              b=IN("project", "P3生物安全实验室", "P4生物安全实验室", "转基因实验室"),
@@ -289,8 +289,8 @@ R[104] = dict(projects=["地质灾害治理工程", "泥石流治理工程"],
               scope=NOT(IN("project", "应急治理工程", "应急排危除险工程")),
               t=ALL(SENS, IN("project", "泥石流治理工程"), IN("scale", "特大型")),
               d=OTHER(ALL(NOT(SENS), IN("scale", "小型"))))
-R[105] = dict(projects=["生活垃圾转运站", "餐厨废弃物转运站"], t=GE("daily_capacity_t", 150))
-R[106] = dict(projects=["生活垃圾集中处置", "餐厨废弃物集中处置"], scope=NOT(IN("project", "生活垃圾发电")),
+R[105] = dict(projects=["生活垃圾转运站", "餐厨废弃物转运站", "垃圾转运站"], t=GE("daily_capacity_t", 150))
+R[106] = dict(projects=["生活垃圾集中处置", "餐厨废弃物集中处置", "生活垃圾处置", "餐厨垃圾处置"], scope=NOT(IN("project", "生活垃圾发电")),
               b=ANY(P("填埋"), GE("daily_capacity_t", 50)),
               t=RANGE("daily_capacity_t", 10, 50), d=RANGE("daily_capacity_t", 1, 10))
 R[107] = dict(projects=["粪便处置工程"], t=GE("daily_treatment_t", 50))
@@ -318,10 +318,11 @@ R[115] = dict(projects=["旅游开发", "缆车", "索道"], t=IN("project", "�
 R[116] = dict(projects=["影视基地"], b=SENS, t=OTHER())
 R[117] = dict(projects=["胶片洗印厂"], t=ALWAYS)
 R[118] = dict(projects=["驾驶员训练基地", "公交枢纽", "长途客运站", "大型停车场", "机动车检测场"], t=SENS)
-R[119] = dict(codes=["5265", "5266"], projects=["加油站", "加气站"],
-              t=ANY(ALL(YESF("in_urban_built_up"), NEW_EXT, ANY(IN("project", "加油站"), IND("5265"))), SENS))
+R[119] = dict(codes=["5265", "5266"], projects=["加油站", "加气站", "加油加气站"],
+              t=ANY(ALL(YESF("in_urban_built_up"), NEW_EXT, ANY(IN("project", "加油站", "加油加气站"), IND("5265"))),
+                    SENS))
 R[120] = dict(projects=["洗车场", "危险化学品运输车辆清洗场"], t=IN("project", "危险化学品运输车辆清洗场"))
-R[121] = dict(codes=["8111", "8112", "8113"], projects=["汽车维修", "摩托车维修"],
+R[121] = dict(codes=["8111", "8112", "8113"], projects=["汽车维修", "摩托车维修", "汽车维修场所", "摩托车维修场所"],
               t=ALL(GE("floor_area_m2", 5000), ANY(GT("solvent_coating_tpa", 0), GE("lowvoc_coating_tpa", 10))))
 R[122] = dict(codes=["8080"], projects=["殡仪馆", "陵园", "公墓"], t=ANY(IN("project", "殡仪馆"), SENS))
 R[123] = dict(projects=["动物医院"], t=YESF("animal_surgery"))
@@ -342,7 +343,7 @@ R[129] = dict(projects=["地下水开采"], scope=NOT(IN("project", "农村分�
               t=OTHER())
 HIGH_ROAD = IN("road_grade", "高速公路", "一级公路", "二级公路")
 LOW_ROAD = ALL(NOT(SENS), IN("road_grade", "三级公路", "四级公路"))
-R[130] = dict(projects=["等级公路"],
+R[130] = dict(projects=["等级公路", "公路"],
               scope=NOT(ANY(IN("project", "公路维护", "生命救援工程", "应急保通工程", "国防交通保障项目"),
                             ALL(IN("road_grade", "四级公路"), IN("construction", "改建", "扩建")))),
               b=ALL(IN("construction", "新建"), HIGH_ROAD, ANY(GT("length_km", 30), SENS)),
@@ -458,7 +459,7 @@ R[160] = dict(projects=["其他海洋工程"],
               b=ANY(ALL(P("疏浚", "取土", "取沙", "水下开挖"), GE("works_m3", 100000)),
                     ALL(P("爆破挤淤", "水下炸礁", "爆破"), GE("blasting_m3", 2000))),
               t=OTHER())
-R[161] = dict(projects=["输变电工程"], b=ANY(GE("voltage_kv", 500), ALL(SENS, GE("voltage_kv", 330))),
+R[161] = dict(projects=["输变电工程", "变电站", "输电线路"], b=ANY(GE("voltage_kv", 500), ALL(SENS, GE("voltage_kv", 330))),
               t=OTHER(LT("voltage_kv", 100)))
 R[162] = dict(projects=["广播电台", "差转台"],
               b=ANY(ALL(IN("band", "中波"), GE("power_kw", 50)), ALL(IN("band", "短波"), GE("power_kw", 100)), SENS),
@@ -466,7 +467,7 @@ R[162] = dict(projects=["广播电台", "差转台"],
 R[163] = dict(projects=["电视塔台"], b=ALL(SENS, GE("power_kw", 100)), t=OTHER())
 R[164] = dict(projects=["卫星地球上行站"], b=SENS, t=OTHER())
 R[165] = dict(projects=["雷达"], b=SENS, t=OTHER())
-R[166] = dict(projects=["无线通讯"], d=ALWAYS)
+R[166] = dict(projects=["无线通讯", "通信基站"], d=ALWAYS)
 NUCLEAR = ["核动力厂", "核电厂", "核热电厂", "核供汽供热厂", "反应堆", "研究堆", "实验堆", "临界装置", "次临界装置",
            "核燃料生产设施", "核燃料加工设施", "核燃料贮存设施", "核燃料后处理设施", "放射性污染治理项目"]
 NEW_EXT_RET = IN("construction", "新建", "扩建", "退役")
