@@ -714,7 +714,9 @@ def build(pdf):
            "schema_additions": ["COND {\"fact\": KEY, \"only\": [...]}: the list fact is given, not empty, and every "
                                 "entry is one of these (after process_aliases for `process`) — the catalog's "
                                 "仅/单纯/单独 (e.g. 仅分割、焊接、组装)",
-                                "fact `industry`: the GB/T 4754 numeric code of the component being evaluated",
+                                "fact `industry` (kind code, compared like text): the GB/T 4754 numeric code of the "
+                                "component being evaluated; known and empty (\"\") for a component given by project only",
+                                "yes/no facts take \"yes\" / \"no\"",
                                 "item `star_codes`: the codes printed with `*` (item 83 stars only 403)",
                                 "section `codes`, `text`"],
            "facts": FACTS, "sensitive_terms": SENSITIVE_TERMS, "process_aliases": PROCESS_ALIASES,
