@@ -55,7 +55,7 @@ public:
 /// A fact a condition may use (the catalog's `facts`, SPEC §6.2's table).
 struct FactInfo {
     std::string key;                 ///< e.g. "solvent_coating_tpa"
-    std::string kind;                ///< number, yesno, text, list
+    std::string kind;                ///< number, yesno, text, list, code (`industry`: set per component)
     std::string unit;                ///< numbers: t/a, kW...; "" otherwise
     std::string zh;                  ///< the catalog's words
     std::string en;
@@ -94,7 +94,7 @@ public:
     /// nullptr when there is no such item.
     const ItemInfo* item(int number) const;
     std::size_t item_count() const;
-    /// The `project` values items map to, sorted.
+    /// The `project` values items map to or conditions read, sorted.
     std::vector<std::string> projects() const;
 
     struct Impl; ///< src/eia/catalog.hpp

@@ -90,8 +90,8 @@ private:
                 m_sensitive.push_back({e.key, e.value, {}});
             }
         for (const auto& f : m_catalog->facts())
-            m_facts.emplace_back(f.key, f.key);
-        m_facts.emplace_back("project", "project");
+            if (f.kind != "code") // `industry` is the site's own code
+                m_facts.emplace_back(f.key, f.key);
         if (p.has("facts"))
             for (const auto& e : p.child("facts").scalar_entries()) {
                 auto it = std::find_if(m_facts.begin(), m_facts.end(), [&](const auto& kv) { return kv.first == e.key; });

@@ -57,7 +57,7 @@ struct Loader {
                 fail("'" + t + "' is not a sensitive-area term of 第三条");
     }
 
-    Cond parse_compare(const json& j) const
+    Cond parse_compare(const json& j)
     {
         Cond out;
         out.fact = j.at("fact").get<std::string>();
@@ -65,6 +65,8 @@ struct Loader {
         if (j.contains("in")) {
             out.kind = Cond::Kind::In;
             out.words = strings(j, "in");
+            if (out.fact == "project")
+                c.project_words.insert(out.words.begin(), out.words.end());
             return out;
         }
         out.kind = Cond::Kind::Compare;
@@ -78,7 +80,7 @@ struct Loader {
         return out;
     }
 
-    Cond parse(const json& j) const
+    Cond parse(const json& j)
     {
         if (!j.is_object() || j.empty())
             fail("a condition is not an object: " + j.dump());
@@ -102,8 +104,14 @@ struct Loader {
         } else if (j.contains("process_only")) {
             // "仅分割、焊接、组装的": every process of the project is one of these.
             out.kind = Cond::Kind::ProcessOnly;
+            out.fact = "process";
             out.words = strings(j, "process_only");
             check_fact("process");
+        } else if (j.contains("fact") && j.contains("only")) {
+            out.kind = Cond::Kind::ProcessOnly;
+            out.fact = j.at("fact").get<std::string>();
+            out.words = strings(j, "only");
+            check_fact(out.fact);
         } else if (j.contains("fact")) {
             out = parse_compare(j);
         } else if (j.contains("sensitive")) {
@@ -129,7 +137,7 @@ struct Loader {
             info.key = key;
             info.kind = f.value("kind", "text");
             if (info.kind != "number" && info.kind != "yesno" && info.kind != "text" &&
-                info.kind != "list")
+                info.kind != "list" && info.kind != "code")
                 fail("fact '" + key + "' has the unknown kind '" + info.kind + "'");
             info.unit = f.value("unit", "");
             info.zh = f.value("zh", key);
@@ -153,22 +161,7 @@ struct Loader {
         }
     }
 
-    std::optional<Cond> star_scope(std::optional<Cond> scope) const
-    {
-        check_fact("industrial_building");
-        Cond building;
-        building.kind = Cond::Kind::In;
-        building.fact = "industrial_building";
-        building.words = {"yes"};
-        if (!scope)
-            return building;
-        Cond both;
-        both.kind = Cond::Kind::All;
-        both.kids = {std::move(building), std::move(*scope)};
-        return both;
-    }
-
-    void columns(const json& j, Item& item) const
+    void columns(const json& j, Item& item)
     {
         if (!j.contains("columns") || !j.at("columns").is_object())
             fail("no 'columns'");
@@ -204,8 +197,14 @@ struct Loader {
         item.projects = strings(j, "projects");
         if (j.contains("scope") && !j.at("scope").is_null())
             item.scope = parse(j.at("scope"));
-        if (item.info.star) // 说明4: a `*` item is production in an industrial building
-            item.scope = star_scope(std::move(item.scope));
+        item.star_codes = strings(j, "star_codes");
+        if (item.info.star && item.star_codes.empty())
+            item.star_codes = item.codes; // `star` alone: every code is starred
+        if (!item.star_codes.empty()) {
+            item.info.star = true;
+            check_fact("industrial_building");
+        }
+        c.project_words.insert(item.projects.begin(), item.projects.end());
         columns(j, item);
         item.sensitive = strings(j, "sensitive");
         check_terms(item.sensitive);
@@ -304,10 +303,7 @@ const ItemInfo* Catalog::item(int number) const
 
 std::vector<std::string> Catalog::projects() const
 {
-    std::set<std::string> all;
-    for (const auto& i : m_impl->items)
-        all.insert(i.projects.begin(), i.projects.end());
-    return {all.begin(), all.end()};
+    return {m_impl->project_words.begin(), m_impl->project_words.end()};
 }
 
 } // namespace redline::eia

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,7 +18,7 @@ struct Cond {
     enum class Kind { Always, All, Any, Not, Process, ProcessOnly, Compare, In, Sensitive, Otherwise };
     Kind kind = Kind::Always;
     std::vector<Cond> kids;          ///< all/any; not: [0]; otherwise: [0] = except (optional)
-    std::string fact;                ///< compare, in
+    std::string fact;                ///< compare, in, only (process_only: "process")
     std::string op;                  ///< compare: >= > <= < == !=
     double value = 0;                ///< compare
     std::vector<std::string> words;  ///< process, process_only, in, sensitive (empty = the item's list)
@@ -36,6 +37,7 @@ struct Item {
     ItemInfo info;
     std::vector<std::string> codes;    ///< numeric prefixes
     std::vector<std::string> projects;
+    std::vector<std::string> star_codes; ///< the codes printed with `*` (all of them when `star` alone)
     std::optional<Cond> scope;
     std::array<Column, 3> columns;     ///< in k_columns order
     std::vector<std::string> sensitive;
@@ -48,6 +50,7 @@ struct Catalog::Impl {
     std::vector<std::string> terms;
     std::map<std::string, std::string, std::less<>> term_class;
     std::map<std::string, std::string, std::less<>> aliases; ///< process word → catalog word
+    std::set<std::string, std::less<>> project_words; ///< every `project` value an item maps or a condition reads
     std::vector<Item> items;
 };
 

@@ -78,17 +78,21 @@ Val eval_words(const std::string& fact, const std::vector<std::string>& words, c
     return known(false);
 }
 
-/// "仅X、Y的": the project lists processes and each is one of `words`.
-Val eval_only(const std::vector<std::string>& words, const Ctx& ctx)
+/// "仅X、Y的": the list fact is given, not empty, and each entry is one of
+/// `words` (an alias entry counts as its word: 化学镀 is 电镀).
+Val eval_only(const std::string& fact, const std::vector<std::string>& words, const Ctx& ctx)
 {
-    const auto* given = ctx.facts.words("process");
+    const auto* given = ctx.facts.words(fact);
     if (!given)
-        return unknown("process");
+        return unknown(fact);
     if (given->empty())
         return known(false);
+    auto listed = [&](const std::string& g) {
+        return std::any_of(words.begin(), words.end(),
+                           [&](const std::string& w) { return normalise_word(ctx.c, fact, w) == g; });
+    };
     for (const auto& g : *given)
-        if (std::none_of(words.begin(), words.end(),
-                         [&](const std::string& w) { return normalise_word(ctx.c, "process", w) == g; }))
+        if (!listed(g) && !listed(normalise_word(ctx.c, fact, g)))
             return known(false);
     return known(true);
 }
@@ -130,7 +134,7 @@ Val eval(const Cond& cond, const Ctx& ctx)
         return v;
     }
     case Cond::Kind::Process: return eval_words("process", cond.words, ctx);
-    case Cond::Kind::ProcessOnly: return eval_only(cond.words, ctx);
+    case Cond::Kind::ProcessOnly: return eval_only(cond.fact, cond.words, ctx);
     case Cond::Kind::In: return eval_words(cond.fact, cond.words, ctx);
     case Cond::Kind::Compare: {
         auto v = ctx.facts.number(cond.fact);
@@ -190,12 +194,44 @@ bool none_possible(const Item& item, const ItemEval& e, const Ctx& ctx)
     return true;
 }
 
-ItemEval eval_item(const Item& item, const Ctx& base)
+bool code_matches(const std::vector<std::string>& codes, const std::string& numeric)
+{
+    for (const auto& code : codes)
+        if (!numeric.empty() && numeric.compare(0, code.size(), code) == 0)
+            return true;
+    return false;
+}
+
+/// 说明四: a `*` code is production in an industrial building.
+Val star_scope(const Item& item, const std::string& numeric, const Ctx& ctx)
+{
+    if (!code_matches(item.star_codes, numeric))
+        return known(true);
+    Cond building;
+    building.kind = Cond::Kind::In;
+    building.fact = "industrial_building";
+    building.words = {"yes"};
+    return eval(building, ctx);
+}
+
+Val both(Val a, Val b)
+{
+    if (a.t == Tri::F || b.t == Tri::F)
+        return known(false);
+    if (a.t == Tri::T)
+        return b;
+    if (b.t == Tri::T)
+        return a;
+    a.unk.insert(b.unk.begin(), b.unk.end());
+    return a;
+}
+
+ItemEval eval_item(const Item& item, const std::string& numeric, const Ctx& base)
 {
     Ctx ctx = base;
     ItemEval e;
     e.item = &item;
-    e.scope = item.scope ? eval(*item.scope, ctx) : known(true);
+    e.scope = both(star_scope(item, numeric, ctx), item.scope ? eval(*item.scope, ctx) : known(true));
     for (std::size_t i = 0; i < k_columns.size(); ++i) {
         ctx.higher = &e.cols; // `otherwise` reads the columns above
         e.cols.push_back(item.columns[i].present ? eval(item.columns[i].when, ctx) : known(false));
@@ -266,16 +302,9 @@ Answer decide(const std::vector<const ItemEval*>& evals)
     return a;
 }
 
-bool code_matches(const Item& item, const std::string& numeric)
-{
-    for (const auto& code : item.codes)
-        if (numeric.compare(0, code.size(), code) == 0)
-            return true;
-    return false;
-}
-
 struct Component {
-    std::string code, project;
+    std::string code;                  ///< canonical; "" for the project's component
+    std::vector<std::string> projects; ///< the project component's words
     std::vector<ItemEval> evals;
 };
 
@@ -289,10 +318,10 @@ std::vector<Component> components(const Query& q, const IndustryTable& table,
             throw InputError("'" + raw + "' is not a GB/T 4754-2017 industry code (e.g. C3360 or 3360)");
         if (canonical->size() < 3)
             throw InputError("'" + raw + "' is a 门类 (section): give the 大类, 中类 or 小类 code");
-        out.push_back({*canonical, "", {}});
+        out.push_back({*canonical, {}, {}});
     }
     if (const auto* project = facts.words("project"); project && !project->empty())
-        out.push_back({"", project->front(), {}});
+        out.push_back({"", *project, {}});
     if (out.empty())
         throw InputError("give the industry code(s) (--industry) or the project type (--fact project=...)");
     return out;
@@ -306,15 +335,23 @@ Result evaluate(const Catalog& catalog, const Query& query, const IndustryTable&
     const KnownFacts facts = KnownFacts::parse(catalog, query.facts);
     const std::set<std::string> sensitive = check_sensitive(catalog, query.sensitive);
     std::vector<Component> comps = components(query, table, facts);
-    for (auto& comp : comps)
+    for (auto& comp : comps) {
+        // The fact `industry` is the component's own code ("" for a project).
+        const std::string numeric = comp.code.empty() ? std::string() : comp.code.substr(1);
+        const KnownFacts mine = facts.with("industry", {numeric});
         for (const auto& item : c.items) {
             const bool match =
-                comp.project.empty()
-                    ? code_matches(item, comp.code.substr(1))
-                    : std::find(item.projects.begin(), item.projects.end(), comp.project) != item.projects.end();
+                comp.code.empty()
+                    ? std::any_of(comp.projects.begin(), comp.projects.end(),
+                                  [&](const std::string& p) {
+                                      return std::find(item.projects.begin(), item.projects.end(), p) !=
+                                             item.projects.end();
+                                  })
+                    : code_matches(item.codes, numeric);
             if (match)
-                comp.evals.push_back(eval_item(item, Ctx{c, facts, sensitive, item}));
+                comp.evals.push_back(eval_item(item, numeric, Ctx{c, mine, sensitive, item}));
         }
+    }
 
     Result r;
     r.catalog = c.title;
@@ -326,7 +363,7 @@ Result evaluate(const Catalog& catalog, const Query& query, const IndustryTable&
             mine.push_back(&e);
         Answer a = decide(mine);
         a.code = comp.code;
-        a.project = comp.project;
+        a.project = join(comp.projects, "|");
         r.components.push_back(std::move(a));
         all.insert(all.end(), mine.begin(), mine.end());
     }

@@ -13,7 +13,8 @@ std::string accepted_facts(const Catalog& catalog)
 {
     std::vector<std::string> keys;
     for (const auto& f : catalog.facts())
-        keys.push_back(f.key);
+        if (f.kind != "code") // `industry` comes from --industry
+            keys.push_back(f.key);
     return join(keys, ", ");
 }
 
@@ -87,8 +88,10 @@ KnownFacts KnownFacts::parse(const Catalog& catalog, const std::map<std::string,
     KnownFacts out;
     for (const auto& [key, value] : raw) {
         const FactInfo* f = catalog.fact(key);
-        if (!f && key != "project")
+        if (!f)
             throw InputError("unknown fact '" + key + "'; the facts are: " + accepted_facts(catalog));
+        if (f->kind == "code")
+            throw InputError("the fact " + key + " is the industry code: give it as --industry");
         if (f && f->kind == "number") {
             auto v = encoding::parse_figure(value, f->unit);
             if (!v)
@@ -97,13 +100,14 @@ KnownFacts KnownFacts::parse(const Catalog& catalog, const std::map<std::string,
             out.m_numbers[key] = *v;
             continue;
         }
-        out.m_words[key] = f ? parse_words(catalog, *f, value) : std::vector<std::string>{trim(value)};
+        out.m_words[key] = parse_words(catalog, *f, value);
     }
-    if (auto p = out.m_words.find("project"); p != out.m_words.end() && !p->second.empty()) {
+    if (auto p = out.m_words.find("project"); p != out.m_words.end()) {
         const auto projects = catalog.projects();
-        if (std::find(projects.begin(), projects.end(), p->second.front()) == projects.end())
-            throw InputError("unknown project type '" + p->second.front() +
-                             "'; the catalog's types are: " + join(projects, ", "));
+        for (const auto& w : p->second)
+            if (std::find(projects.begin(), projects.end(), w) == projects.end())
+                throw InputError("unknown project type '" + w + "'; the catalog's types are: " +
+                                 join(projects, ", "));
     }
     return out;
 }

@@ -22,6 +22,13 @@ public:
     std::optional<double> number(const std::string& key) const;
     /// A text, yes/no or list fact's words (normalised); nullptr when absent.
     const std::vector<std::string>* words(const std::string& key) const;
+    /// A copy with `key` set to `words` (the component's `industry`).
+    KnownFacts with(const std::string& key, std::vector<std::string> words) const
+    {
+        KnownFacts out = *this;
+        out.m_words[key] = std::move(words);
+        return out;
+    }
 
 private:
     std::map<std::string, double> m_numbers;

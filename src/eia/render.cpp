@@ -124,6 +124,28 @@ std::string summary_line(const Answer& a, const Catalog&, Lang lang)
     return out + tr(lang, a.column + "栏：", ", column " + a.column + ": ") + a.trigger;
 }
 
+namespace {
+
+void answer_lines(std::ostream& os, const Answer& a, Lang lang)
+{
+    os << tr(lang, "行业代码：", "industry:   ") << what(a, lang) << "\n";
+    if (a.item) {
+        os << tr(lang, "名录项目：第", "item:       ") << a.item << tr(lang, "项 ", " ") << a.item_name;
+        if (a.category != Category::Unknown && a.column.empty())
+            os << tr(lang, "（各栏均不适用）", " (no column applies)");
+        os << "\n";
+    }
+    if (!a.column.empty())
+        os << tr(lang, "所在栏目：", "column:     ") << a.column << "\n";
+    if (a.category != Category::Unknown)
+        os << tr(lang, "判定依据：", "trigger:    ")
+           << (a.column.empty() ? tr(lang, a.trigger, "not listed by the catalog: not subject to EIA (第五条)")
+                                : a.trigger)
+           << "\n";
+}
+
+} // namespace
+
 std::string to_text(const Result& r, const Catalog& catalog, Lang lang)
 {
     std::ostringstream os;
@@ -131,24 +153,24 @@ std::string to_text(const Result& r, const Catalog& catalog, Lang lang)
     if (r.category == Category::Unknown)
         os << tr(lang, "（可能为" + possible_words(r, lang) + "）", " (possibly " + possible_words(r, lang) + ")");
     os << "\n";
-    if (r.components.size() > 1)
-        os << tr(lang, "（建设内容涉及两个及以上项目类别，按其中单项等级最高的确定，第四条）\n",
-                 "(several categories of the catalog: the highest one applies, 第四条)\n");
-    for (const auto& c : r.components) {
-        os << tr(lang, "· ", "- ") << what(c, lang) << tr(lang, "：", ": ")
-           << summary_line(c, catalog, lang) << "\n";
+    answer_lines(os, r, lang);
+    if (r.components.size() > 1) {
+        os << tr(lang, "各行业代码（建设内容涉及两个及以上项目类别的，按其中单项等级最高的确定，第四条）：\n",
+                 "each component (several categories: the highest one applies, 第四条):\n");
+        for (const auto& c : r.components)
+            os << "  · " << what(c, lang) << tr(lang, "：", ": ") << summary_line(c, catalog, lang) << "\n";
     }
     if (!r.missing.empty()) {
-        os << tr(lang, "缺少以下事实，补充后可确定类别：\n", "Facts needed to decide it:\n");
+        os << tr(lang, "缺少以下事实，补充后可确定类别：\n", "facts needed to decide it:\n");
         for (const auto& key : r.missing) {
             const FactInfo* f = catalog.fact(key);
             std::string label = f ? tr(lang, f->zh, f->en) : key;
             if (f && !f->unit.empty())
-                label += "（" + f->unit + "）";
+                label += tr(lang, "（" + f->unit + "）", " (" + f->unit + ")");
             os << "  --fact " << key << "=…  " << label << "\n";
         }
     }
-    os << tr(lang, "依据：", "Basis: ") << r.catalog << "\n";
+    os << tr(lang, "（", "(") << r.catalog << tr(lang, "）", ")") << "\n";
     return os.str();
 }
 
