@@ -541,7 +541,7 @@ FACTS = {
     "onshore": _f("yesno", "陆上", "onshore", values=YN),
     "installed_kw": _f("number", "总装机容量", "total installed capacity", "kW"),
     "pv_type": _f("text", "太阳能发电类型（光伏：地面集中 / 分布式 / 居民家用；或太阳能热发电）",
-                  "solar power type (PV: ground-mounted / distributed / household; or solar thermal)",
+                  "solar power type (PV: ground-mounted / distributed / household, or solar thermal)",
                   values=["地面集中", "分布式", "居民家用", "太阳能热"]),
     "grid_voltage_kv": _f("number", "接入电压等级", "grid connection voltage", "kV"),
     "boiler_fuel": _f("list", "锅炉燃料", "boiler fuel", values=["燃煤", "燃油", "天然气", "其他高污染燃料"]),
@@ -711,12 +711,12 @@ def build(pdf):
     sections, items = eia_extract.catalog(pdf)
     doc = {"catalog": "建设项目环境影响评价分类管理名录（2021年版）",
            "source": "生态环境部令第16号, 2020-11-30, in force 2021-01-01",
-           "schema_additions": ["COND {\"fact\": KEY, \"only\": [...]}: the list fact is given, not empty, and every "
+           "schema_additions": ["COND {fact: KEY, only: [...]}: the list fact is given, not empty, and every "
                                 "entry is one of these (after process_aliases for `process`) — the catalog's "
                                 "仅/单纯/单独 (e.g. 仅分割、焊接、组装)",
                                 "fact `industry` (kind code, compared like text): the GB/T 4754 numeric code of the "
-                                "component being evaluated; known and empty (\"\") for a component given by project only",
-                                "yes/no facts take \"yes\" / \"no\"",
+                                "component being evaluated, known and empty for a component given by project only",
+                                "yes/no facts take the values yes / no",
                                 "item `star_codes`: the codes printed with `*` (item 83 stars only 403)",
                                 "section `codes`, `text`"],
            "facts": FACTS, "sensitive_terms": SENSITIVE_TERMS, "process_aliases": PROCESS_ALIASES,

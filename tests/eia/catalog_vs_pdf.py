@@ -227,11 +227,14 @@ def main():
         return 77
     import eia_extract
     with open(args.json, encoding="utf-8") as f:
-        doc = json.load(f)
+        raw = f.read()
+    doc = json.loads(raw)
     with open(args.gbt, encoding="utf-8") as f:
         gbt = {r["numeric_code"] for r in csv.DictReader(f) if r["numeric_code"]}
     sections, items = eia_extract.catalog(args.pdf)
     checker = Checker(doc, gbt)
+    if ";" in raw or "\\" in raw:
+        checker.fail(args.json, "holds an ASCII ; or a backslash: CMake embeds it as a string like the GB/T table")
     for page, word in eia_extract.stray_words(args.pdf):
         checker.fail(f"page {page}", f"word {word!r} lies in no single table cell")
     compare(doc, sections, items, eia_extract.notes_text(args.pdf), checker.errors)
