@@ -128,7 +128,10 @@ namespace {
 
 void answer_lines(std::ostream& os, const Answer& a, Lang lang)
 {
-    os << tr(lang, "行业代码：", "industry:   ") << what(a, lang) << "\n";
+    if (a.project.empty())
+        os << tr(lang, "行业代码：", "industry:   ") << what(a, lang) << "\n";
+    else
+        os << tr(lang, "项目类型：", "project:    ") << a.project << "\n";
     if (a.item) {
         os << tr(lang, "名录项目：第", "item:       ") << a.item << tr(lang, "项 ", " ") << a.item_name;
         if (a.category != Category::Unknown && a.column.empty())
