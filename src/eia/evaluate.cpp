@@ -308,7 +308,7 @@ struct Component {
     std::vector<ItemEval> evals;
 };
 
-std::vector<Component> components(const Query& q, const IndustryTable& table,
+std::vector<Component> components(const Catalog& catalog, const Query& q, const IndustryTable& table,
                                   const KnownFacts& facts)
 {
     std::vector<Component> out;
@@ -320,8 +320,23 @@ std::vector<Component> components(const Query& q, const IndustryTable& table,
             throw InputError("'" + raw + "' is a 门类 (section): give the 大类, 中类 or 小类 code");
         out.push_back({*canonical, {}, {}});
     }
-    if (const auto* project = facts.words("project"); project && !project->empty())
-        out.push_back({"", *project, {}});
+    if (const auto* project = facts.words("project"); project && !project->empty()) {
+        // A component for the project type when a word names an item's type. Other words are
+        // descriptive (a condition may read them); alone, a word no item or condition knows is
+        // more likely a typo than a project outside the catalog.
+        const auto known = catalog.projects();
+        bool maps = false;
+        for (const auto& w : *project)
+            for (const auto& item : catalog.impl().items)
+                maps = maps || std::find(item.projects.begin(), item.projects.end(), w) != item.projects.end();
+        if (maps)
+            out.push_back({"", *project, {}});
+        else if (out.empty())
+            for (const auto& w : *project)
+                if (std::find(known.begin(), known.end(), w) == known.end())
+                    throw InputError("unknown project type '" + w + "'; the catalog's types are: " +
+                                     join(known, ", "));
+    }
     if (out.empty())
         throw InputError("give the industry code(s) (--industry) or the project type (--fact project=...)");
     return out;
@@ -334,7 +349,7 @@ Result evaluate(const Catalog& catalog, const Query& query, const IndustryTable&
     const Catalog::Impl& c = catalog.impl();
     const KnownFacts facts = KnownFacts::parse(catalog, query.facts);
     const std::set<std::string> sensitive = check_sensitive(catalog, query.sensitive);
-    std::vector<Component> comps = components(query, table, facts);
+    std::vector<Component> comps = components(catalog, query, table, facts);
     for (auto& comp : comps) {
         // The fact `industry` is the component's own code ("" for a project).
         const std::string numeric = comp.code.empty() ? std::string() : comp.code.substr(1);

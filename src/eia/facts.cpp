@@ -102,13 +102,6 @@ KnownFacts KnownFacts::parse(const Catalog& catalog, const std::map<std::string,
         }
         out.m_words[key] = parse_words(catalog, *f, value);
     }
-    if (auto p = out.m_words.find("project"); p != out.m_words.end()) {
-        const auto projects = catalog.projects();
-        for (const auto& w : p->second)
-            if (std::find(projects.begin(), projects.end(), w) == projects.end())
-                throw InputError("unknown project type '" + w + "'; the catalog's types are: " +
-                                 join(projects, ", "));
-    }
     return out;
 }
 
