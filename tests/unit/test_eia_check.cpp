@@ -169,12 +169,15 @@ TEST_CASE("eia_category: batch writes eia_category and eia_item to the GeoPackag
     MemorySource source({app("a", "POINT(9000 9000)", "C3360", "电镀"), app("b", "POINT(9000 9000)", "C3311", "喷漆"),
                          app("c", "POINT(9000 9000)", "I6513", "")},
                         info);
-    const std::string gpkg = fx.path("out.gpkg"), csv = fx.path("out.csv");
+    const std::string gpkg = fx.path("out.gpkg"), csv = fx.path("out.csv"), xlsx = fx.path("out.xlsx"),
+                      html = fx.path("out.html");
     std::ostringstream json;
     std::vector<std::unique_ptr<ResultSink>> sinks;
     sinks.push_back(make_gdal_sink(gpkg));
     sinks.push_back(make_csv_sink(csv));
     sinks.push_back(make_json_sink(json));
+    sinks.push_back(make_xlsx_sink(xlsx));
+    sinks.push_back(make_report_sink(html));
     PipelineResult result = run_pipeline(fx.engine(), source, sinks, {});
     CHECK(result.eia_counts == std::map<std::string, std::size_t>{{"报告书", 1}, {"UNKNOWN", 1}, {"不纳入", 1}});
 
@@ -207,4 +210,23 @@ TEST_CASE("eia_category: batch writes eia_category and eia_item to the GeoPackag
     CHECK(text.str().find("message,eia_category,eia_item") != std::string::npos);
     CHECK(text.str().find(",报告书,67\r\n") != std::string::npos);
     CHECK(json.str().find("\"eia_category\":\"UNKNOWN\",\"eia_item\":66") != std::string::npos);
+
+    GDALDatasetUniquePtr book(GDALDataset::Open(xlsx.c_str(), GDAL_OF_VECTOR));
+    REQUIRE(book);
+    OGRLayer* sheet = book->GetLayerByName("项目");
+    REQUIRE(sheet);
+    std::vector<std::string> cells;
+    for (auto& f : *sheet) {
+        std::string cell = f->GetFieldAsString("环评类别"); // GDAL reuses the returned buffer
+        cell += "/" + std::string(f->GetFieldAsString("名录项目"));
+        cells.push_back(cell);
+    }
+    CHECK(cells == std::vector<std::string>{"报告书/67", "UNKNOWN/66", "不纳入/"});
+
+    std::ifstream report(html);
+    std::stringstream page;
+    page << report.rdbuf();
+    CHECK(page.str().find("<th>环评类别</th>") != std::string::npos);          // the sites table's column
+    CHECK(page.str().find("报告书（第67项）") != std::string::npos);
+    CHECK(page.str().find("环评类别（《建设项目环境影响评价分类管理名录（2021年版）》）：报告书 1") != std::string::npos);
 }
