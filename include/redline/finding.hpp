@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,22 @@ enum class Outcome { Pass = 0, Info = 1, Conditional = 2, Incomplete = 3, Fail =
 std::string_view outcome_name(Outcome o);
 /// "FAIL", "CONDITIONAL", "INCOMPLETE", "INFO" (case-insensitive); nullopt otherwise.
 std::optional<Outcome> parse_outcome(std::string_view s);
+
+/// What the `eia_category` check found (SPEC §6.2), beyond the finding's
+/// own fields: its catalog item number is Finding::item (0 = none); when a
+/// reform area stepped the category down, the area is the finding's
+/// layer/feature.
+struct EiaNote {
+    std::string category;  ///< 报告书 / 报告表 / 登记表 / 不纳入 / UNKNOWN (after the reform)
+    std::string catalog_category; ///< the catalog's own answer (before the reform)
+    std::string item_name;
+    std::string column;    ///< the column that decided it ("" if none)
+    std::string trigger;   ///< its text, or the basis of 不纳入
+    std::vector<std::string> missing;  ///< UNKNOWN: the facts that would decide it
+    std::vector<std::string> possible; ///< UNKNOWN: the categories still possible
+    std::string error;     ///< a fact or code the catalog does not accept (then UNKNOWN)
+    bool reformed = false; ///< stepped down by the 区域环评+环境标准 reform
+};
 
 struct Finding {
     std::string rule_id;    ///< check id, or the access-list row's rule_id
@@ -52,6 +69,7 @@ struct Finding {
     double base = NAN;            ///< load: the existing part of `value`
     double added = NAN;           ///< load: the application's part of `value`
     std::string input;            ///< missing_input: the value given, when one was (not a number...)
+    std::shared_ptr<const EiaNote> eia; ///< eia_category's answer (null for other checks)
 
     std::string detail; ///< a sentence with the figures, written by render()
 };
@@ -72,6 +90,8 @@ struct SiteResult {
     std::string message; ///< the one-line verdict with its reasons (render())
 
     std::size_t count(Outcome o) const;
+    /// The eia_category check's finding (the first), or nullptr.
+    const Finding* eia_finding() const;
     /// Distinct rule ids of non-INFO findings, in finding order.
     std::vector<std::string> rule_ids() const;
 };

@@ -78,6 +78,8 @@ struct PipelineOptions {
 struct PipelineResult {
     std::size_t records = 0;
     std::map<Outcome, std::size_t> counts; ///< sites by verdict
+    /// Sites by EIA category (报告书...UNKNOWN), with an eia_category check.
+    std::map<std::string, std::size_t> eia_counts;
     Outcome worst = Outcome::Pass;
     unsigned threads = 1;
     /// About the input (the source's notes, repeated ids, suspicious

@@ -13,5 +13,6 @@ std::unique_ptr<Check> make_access_list();
 std::unique_ptr<Check> make_capacity();
 std::unique_ptr<Check> make_require_within();
 std::unique_ptr<Check> make_coverage();
+std::unique_ptr<Check> make_eia_category();
 
 } // namespace redline::plugins

@@ -13,6 +13,7 @@ void register_builtin_checks(CheckRegistry& registry)
     registry.add("capacity", plugins::make_capacity);
     registry.add("require_within", plugins::make_require_within);
     registry.add("coverage", plugins::make_coverage);
+    registry.add("eia_category", plugins::make_eia_category);
 }
 
 } // namespace redline

@@ -831,6 +831,24 @@ def build_all():
                 gbt=gbt, sources=sources, caps=caps)
 
 
+# “区域环评+环境标准” reform areas (SYNTHETIC): the 开发区 and the 高新区 outlines, 100 m wider, each with
+# its own negative list (负面清单) beside the rulebook's (eia_category check, README "EIA category").
+REFORM_SPECS = [
+    ('RA-KF', '永康经济开发区“区域环评+环境标准”改革区域', ['YP-KF', 'YP-KF-BM'], '第67项'),
+    ('RA-GX', '永康现代农业装备高新区“区域环评+环境标准”改革区域', ['YP-GX-1', 'YP-GX-2'], ''),
+]
+
+
+def build_reform_areas(parks):
+    pk = {a['park_id']: g for a, g in parks}
+    out = []
+    for rid, name, ids, negative in REFORM_SPECS:
+        g = as_single_or_multi(union_all([pk[i] for i in ids]).Buffer(100.0, 8))
+        out.append(({'area_id': rid, 'name': name, 'negative_list': negative,
+                     'remark': 'SYNTHETIC: not an official reform area'}, g))
+    return out
+
+
 def write_gpkg(D, path=GPKG):
     if os.path.exists(path):
         os.remove(path)
@@ -862,6 +880,9 @@ def write_gpkg(D, path=GPKG):
                 description='饮用水水源保护区（合成）')
     write_layer(ds, 'industrial_parks', SRS_PRJ, MP, [('park_id', S), ('name', S), ('park_level', S)], D['parks'],
                 description='工业园区（合成）')
+    write_layer(ds, 'reform_areas', SRS_PRJ, MP,
+                [('area_id', S), ('name', S), ('negative_list', S), ('remark', S)], build_reform_areas(D['parks']),
+                description='“区域环评+环境标准”改革区域（合成，非官方）')
     srows = [(a, 'POINT (%.7f %.7f)' % ll) for a, ll, xy in D['sources']]
     write_layer(ds, 'pollution_sources', SRS_GEO, ogr.wkbPoint,
                 [('source_id', S), ('name', S), ('industry', S), ('voc_tpa', R), ('cod_tpa', R)], srows,
@@ -869,17 +890,59 @@ def write_gpkg(D, path=GPKG):
     ds = None
 
 
+# The facts the EIA catalog reads (SPEC §6.2 keys), SYNTHETIC: electroplating and its look-alikes
+# (化学镀, 阳极氧化, 热镀锌 with or without 钝化), coating lines around the 10 t threshold, hardware
+# workshops that only cut, weld and assemble, starred (*) industries in or out of an industrial
+# building, gas stations in or out of the built-up area; some left blank so that the answer is
+# UNKNOWN with the missing facts named.
+EIA_FACT_FIELDS = ['process', 'solvent_coating_tpa', 'lowvoc_coating_tpa', 'industrial_building',
+                   'construction', 'in_urban_built_up']
+HARDWARE = ('C331', 'C332', 'C333', 'C334', 'C335', 'C337', 'C338', 'C339')
+
+
+def eia_facts(ind, rng):
+    """{fact: value} for one application (blank = unknown)."""
+    code = ind if (ind and ind[0].isalpha()) else ('C' + ind if ind else '')
+    f = {'construction': '新建'}
+    if code == 'C3360':
+        f['process'] = rng.choice(['电镀|钝化', '化学镀', '阳极氧化|封孔', '热镀锌|钝化', '热镀锌', '喷砂|抛光', ''])
+        f['solvent_coating_tpa'] = '0'
+        f['lowvoc_coating_tpa'] = rng.choice(['0', '0', '5', ''])
+    elif code.startswith(HARDWARE):
+        kind = rng.choice(['weld', 'weld', 'paint', 'paint', 'paint', 'powder', 'blank'])
+        if kind == 'weld':
+            f.update(process=rng.choice(['切割|焊接|组装', '焊接|组装']), solvent_coating_tpa='0', lowvoc_coating_tpa='0')
+        elif kind == 'paint':
+            f.update(process='焊接|喷漆', solvent_coating_tpa=rng.choice(['9.5', '10', '12', '3', '0.8']),
+                     lowvoc_coating_tpa='0')
+        elif kind == 'powder':
+            f.update(process='焊接|喷粉', solvent_coating_tpa='0', lowvoc_coating_tpa=rng.choice(['0', '6', '10']))
+        else:
+            f['process'] = '焊接|喷漆'
+    elif code.startswith(('C34', 'C35', 'C37', 'C38', 'C39', 'C40', 'C24', 'C21')):
+        f['process'] = rng.choice(['组装', '机加工|组装', '喷涂|组装', '喷涂|组装', '电镀|组装'])
+        f['solvent_coating_tpa'] = rng.choice(['4', '15']) if '喷涂' in f['process'] else '0'
+        f['lowvoc_coating_tpa'] = '0'
+        f['industrial_building'] = rng.choice(['是', '是', '否', ''])
+    elif code == 'F5265':
+        f['in_urban_built_up'] = rng.choice(['是', '否', ''])
+    elif code[:1] in ('C',):
+        f['process'] = rng.choice(['', '组装'])
+    return [f.get(k, '') for k in EIA_FACT_FIELDS]
+
+
 def write_applications(items):
     rng = random.Random(SEED + 2)
     items = list(items)
     rng.shuffle(items)
     rows = []
+    eia_rng = random.Random(SEED + 12)  # its own stream: the other columns do not move
     with open(os.path.join(HERE, 'applications.csv'), 'w', encoding='utf-8-sig', newline='') as fh:
         w = csv.writer(fh, lineterminator='\n')
-        w.writerow(['id', 'name', 'industry', 'voc_tpa', 'investment_wan', 'wkt'])
+        w.writerow(['id', 'name', 'industry', 'voc_tpa', 'investment_wan'] + EIA_FACT_FIELDS + ['wkt'])
         for i, (name, ind, voc, inv, wkt, scen) in enumerate(items):
             aid = 'YK2026-%04d' % (i + 1)
-            w.writerow([aid, name, ind, voc, inv, wkt])
+            w.writerow([aid, name, ind, voc, inv] + eia_facts(ind, eia_rng) + [wkt])
             rows.append((aid, ind, voc, wkt, scen))
     with open(os.path.join(HERE, 'applications_scenarios.csv'), 'w', encoding='utf-8', newline='') as fh:
         w = csv.writer(fh, lineterminator='\n')
@@ -1108,6 +1171,7 @@ layers:
   water:     {source: yongkang.gpkg, layer: water_source_zones, key: zone_id,   label: name}
   parks:     {source: yongkang.gpkg, layer: industrial_parks,   key: park_id,   label: name}
   townships: {source: yongkang.gpkg, layer: townships,          key: code,      label: name}
+  reform:    {source: yongkang.gpkg, layer: reform_areas,       key: area_id,   label: name}
   sources:   {source: yongkang.gpkg, layer: pollution_sources,  key: source_id, label: name}
 
 checks:
@@ -1164,6 +1228,14 @@ checks:
     outcome: FAIL
     clause: 新建电镀及三类工业项目须进入依法合规设立的工业园区（表面处理集聚区）
     basis: 《浙江省工业项目准入管理办法》；《永康市生态环境分区管控动态更新方案》（2024）
+
+  - id: EIA
+    type: eia_category          # 《建设项目环境影响评价分类管理名录（2021年版）》: an INFO finding
+    sensitive: {water: 饮用水水源保护区, redline: 生态保护红线管控范围}
+    reform:                     # 区域环评+环境标准 (SYNTHETIC areas): one step down off the negative lists
+      layer: reform
+      negative_list: [C26, C3360]
+      negative_field: negative_list
 """
 
 

@@ -209,6 +209,13 @@ private:
             auto it = r.counts.find(o);
             std::cout << "  " << name << (it == r.counts.end() ? 0 : it->second) << "\n";
         }
+        if (!r.eia_counts.empty()) { // the rulebook has an eia_category check
+            std::vector<std::string> parts;
+            for (const char* c : {"报告书", "报告表", "登记表", "不纳入", "UNKNOWN"})
+                if (auto it = r.eia_counts.find(c); it != r.eia_counts.end())
+                    parts.push_back(std::string(c) + " " + std::to_string(it->second));
+            std::cout << "  EIA         " << join(parts, ", ") << "\n";
+        }
         std::vector<std::string> paths{m_output};
         for (const std::string* p : {&m_json, &m_csv, &m_xlsx, &m_report})
             if (!p->empty())

@@ -155,7 +155,8 @@ R[36] = dict(b=COAT_BOOK, t=OTHER(ANY(ONLY("process", "分割", "切割", "组�
 R[37] = dict(b=NOT(IND("2222", "2223")), t=ANY(IND("2222"), ALL(IND("2223"), P("涂布", "浸渍", "印刷", "粘胶"))))
 R[38] = dict(t=P("涂布", "浸渍", "印刷", "粘胶"))
 R[39] = dict(b=GE("solvent_ink_tpa", 10),
-             t=OTHER(ANY(ONLY("process", "激光印刷"), USES_LT("lowvoc_ink_tpa", 10))))
+             t=OTHER(ANY(ONLY("process", "激光印刷"),
+                         ALL(GT("lowvoc_ink_tpa", 0), LT("lowvoc_ink_tpa", 10), NOT(GT("solvent_ink_tpa", 0))))))
 R[40] = dict(b=COAT_BOOK, t=ANY(P("橡胶硫化", "塑料注塑"), COAT_TABLE, ADHESIVE))
 R[41] = dict(b=COAT_BOOK, t=COAT_TABLE)
 R[42] = dict(b=NOT(ANY(PHYS, IND("2524", "2529"))),
@@ -240,6 +241,7 @@ R[88] = dict(b=ANY(ALL(GE("installed_kw", 1000),
                    IN("project", "抽水蓄能电站"), SENS),
              t=OTHER())
 R[89] = dict(b=ONLY("energy", "生活垃圾", "污泥"), t=IN("energy", "农林生物质", "沼气", "垃圾填埋气"))
+# 4415 and 4419 offshore (onshore = no) are item 151's, which takes those codes too
 R[90] = dict(scope=NOT(ANY(ALL(IND("4416"), IN("pv_type", "居民家用")),
                            ALL(IND("4415", "4419"), NOF("onshore")))),
              b=ALL(IND("4415"), SENS, GE("installed_kw", 50000)),
@@ -256,7 +258,7 @@ R[92] = dict(scope=NOT(IN("project", "供应工程")), b=IND("4513"))
 R[93] = dict(scope=NOT(IN("project", "供应工程")), t=ALWAYS)
 R[94] = dict(scope=NOT(IN("project", "供应工程", "村庄供应工程")), t=ALWAYS)
 NEW_EXT = IN("construction", "新建", "扩建")
-R[95] = dict(codes=["462"], projects=["污水处理"],
+R[95] = dict(codes=["462"], projects=["污水处理", "污水处理厂", "污水处理工程", "再生水"],
              b=ALL(NEW_EXT, ANY(ALL(IN("wastewater_type", "城乡污水"), GE("daily_treatment_t", 100000)),
                                 IN("wastewater_type", "工业废水集中处理"))),
              t=ALL(NEW_EXT, ANY(ALL(IN("wastewater_type", "城乡污水"), RANGE("daily_treatment_t", 500, 100000)),
@@ -267,7 +269,7 @@ R[95] = dict(codes=["462"], projects=["污水处理"],
 R[96] = dict(t=ALWAYS)
 LIVE5 = ["以居住为主要功能的区域", "以医疗卫生为主要功能的区域", "以文化教育为主要功能的区域",
          "以科研为主要功能的区域", "以行政办公为主要功能的区域"]
-R[97] = dict(codes=["7010"], projects=["房地产开发", "商业综合体", "宾馆", "酒店", "办公用房", "标准厂房"],
+R[97] = dict(codes=["7010"], projects=["房地产开发", "住宅", "商业综合体", "宾馆", "酒店", "办公用房", "标准厂房"],
              t="ITEM97")          # filled in below from the item's sensitive terms
 R[98] = dict(projects=["专业实验室", "研发基地", "试验基地", "P3生物安全实验室", "P4生物安全实验室", "转基因实验室"],
              b=IN("project", "P3生物安全实验室", "P4生物安全实验室", "转基因实验室"),
@@ -287,8 +289,8 @@ R[104] = dict(projects=["地质灾害治理工程", "泥石流治理工程"],
               scope=NOT(IN("project", "应急治理工程", "应急排危除险工程")),
               t=ALL(SENS, IN("project", "泥石流治理工程"), IN("scale", "特大型")),
               d=OTHER(ALL(NOT(SENS), IN("scale", "小型"))))
-R[105] = dict(projects=["生活垃圾转运站", "餐厨废弃物转运站"], t=GE("daily_capacity_t", 150))
-R[106] = dict(projects=["生活垃圾集中处置", "餐厨废弃物集中处置"], scope=NOT(IN("project", "生活垃圾发电")),
+R[105] = dict(projects=["生活垃圾转运站", "餐厨废弃物转运站", "垃圾转运站"], t=GE("daily_capacity_t", 150))
+R[106] = dict(projects=["生活垃圾集中处置", "餐厨废弃物集中处置", "生活垃圾处置", "餐厨垃圾处置"], scope=NOT(IN("project", "生活垃圾发电")),
               b=ANY(P("填埋"), GE("daily_capacity_t", 50)),
               t=RANGE("daily_capacity_t", 10, 50), d=RANGE("daily_capacity_t", 1, 10))
 R[107] = dict(projects=["粪便处置工程"], t=GE("daily_treatment_t", 50))
@@ -316,10 +318,11 @@ R[115] = dict(projects=["旅游开发", "缆车", "索道"], t=IN("project", "�
 R[116] = dict(projects=["影视基地"], b=SENS, t=OTHER())
 R[117] = dict(projects=["胶片洗印厂"], t=ALWAYS)
 R[118] = dict(projects=["驾驶员训练基地", "公交枢纽", "长途客运站", "大型停车场", "机动车检测场"], t=SENS)
-R[119] = dict(codes=["5265", "5266"], projects=["加油站", "加气站"],
-              t=ANY(ALL(YESF("in_urban_built_up"), NEW_EXT, ANY(IN("project", "加油站"), IND("5265"))), SENS))
+R[119] = dict(codes=["5265", "5266"], projects=["加油站", "加气站", "加油加气站"],
+              t=ANY(ALL(YESF("in_urban_built_up"), NEW_EXT, ANY(IN("project", "加油站", "加油加气站"), IND("5265"))),
+                    SENS))
 R[120] = dict(projects=["洗车场", "危险化学品运输车辆清洗场"], t=IN("project", "危险化学品运输车辆清洗场"))
-R[121] = dict(codes=["8111", "8112", "8113"], projects=["汽车维修", "摩托车维修"],
+R[121] = dict(codes=["8111", "8112", "8113"], projects=["汽车维修", "摩托车维修", "汽车维修场所", "摩托车维修场所"],
               t=ALL(GE("floor_area_m2", 5000), ANY(GT("solvent_coating_tpa", 0), GE("lowvoc_coating_tpa", 10))))
 R[122] = dict(codes=["8080"], projects=["殡仪馆", "陵园", "公墓"], t=ANY(IN("project", "殡仪馆"), SENS))
 R[123] = dict(projects=["动物医院"], t=YESF("animal_surgery"))
@@ -340,7 +343,7 @@ R[129] = dict(projects=["地下水开采"], scope=NOT(IN("project", "农村分�
               t=OTHER())
 HIGH_ROAD = IN("road_grade", "高速公路", "一级公路", "二级公路")
 LOW_ROAD = ALL(NOT(SENS), IN("road_grade", "三级公路", "四级公路"))
-R[130] = dict(projects=["等级公路"],
+R[130] = dict(projects=["等级公路", "公路"],
               scope=NOT(ANY(IN("project", "公路维护", "生命救援工程", "应急保通工程", "国防交通保障项目"),
                             ALL(IN("road_grade", "四级公路"), IN("construction", "改建", "扩建")))),
               b=ALL(IN("construction", "新建"), HIGH_ROAD, ANY(GT("length_km", 30), SENS)),
@@ -386,15 +389,15 @@ R[143] = dict(projects=["航道工程", "水运辅助工程", "防波堤", "船�
 R[144] = dict(projects=["航电枢纽工程"], b=ALWAYS)
 R[145] = dict(projects=["中心渔港码头"], b=SENS, t=OTHER())
 R[146] = dict(projects=["城市管网", "城镇管网", "管廊"],
-              scope=NOT(ANY(IN("pipe_medium", "给水", "光纤"),
-                            ALL(IN("pipe_medium", "天然气"), LE("pressure_mpa", 1.6)))),
+              scope=NOT(ANY(IN("project", "给水管道", "光纤"),
+                            ALL(IN("project", "天然气管道"), LE("pressure_mpa", 1.6)))),
               t=ALL(IN("construction", "新建"), SENS), d=OTHER())
 R[147] = dict(projects=["原油管线", "成品油管线", "天然气管线"],
-              scope=NOT(ANY(IN("project", "城市天然气管线", "城镇燃气管线"), YESF("inside_plant"))),
+              scope=NOT(IN("project", "城市天然气管线", "城镇燃气管线", "厂区内管道")),
               b=SENS, t=OTHER())
-R[148] = dict(projects=["危险化学品输送管线"], scope=NOT(YESF("inside_plant")), b=SENS, t=OTHER())
-R[149] = dict(scope=NOT(IN("project", "加油站", "加气站")),
-              b=ANY(ALL(IN("project", "油库", "油品码头后方配套油库"), GE("volume_m3", 200000)),
+R[148] = dict(projects=["危险化学品输送管线"], scope=NOT(IN("project", "厂区内管道")), b=SENS, t=OTHER())
+# "（不含加油站的油库；不含加气站的气库）" needs no scope: a station is item 119 (5265/5266), never 594
+R[149] = dict(b=ANY(ALL(IN("project", "油库", "油品码头后方配套油库"), GE("volume_m3", 200000)),
                     IN("project", "地下油库", "地下气库")),
               t=OTHER())
 OFFSHORE_EXEMPT = ANY(IN("project", "海洋油气勘探工程"),
@@ -410,12 +413,16 @@ R[150] = dict(projects=["海洋油气开发", "海洋油气勘探工程", "海�
                     IN("project", "海洋矿产资源开发", "天然气水合物开发", "海砂开采", "矿盐卤水开发",
                        "海床底温泉开发", "海底地下水开发")),
               t=OTHER(OFFSHORE_EXEMPT), d=OFFSHORE_EXEMPT)
-OCEAN_POWER = IN("project", "潮汐发电", "波浪发电", "温差发电", "海洋生物质能")
-R[151] = dict(projects=["潮汐发电", "波浪发电", "温差发电", "海洋生物质能", "海上风电", "海上地热发电",
+# by `project` when no code says otherwise, or by code 4419 + energy / code 4415
+OCEAN_POWER = ANY(ALL(NOT(IND("4415")), IN("project", "潮汐发电", "波浪发电", "温差发电", "海洋生物质能")),
+                  ALL(IND("4419"), IN("energy", "潮汐能", "波浪能", "温差能", "海洋生物质能")))
+OFFSHORE_WIND = ANY(IND("4415"), ALL(NOT(IND("4419")), IN("project", "海上风电")))
+R[151] = dict(codes=["4415", "4419"], scope=ANY(NOT(IND("4415", "4419")), NOF("onshore")),
+              projects=["潮汐发电", "波浪发电", "温差发电", "海洋生物质能", "海上风电", "海上地热发电",
                         "海上太阳能发电"],
-              b=ANY(ALL(OCEAN_POWER, GE("installed_kw", 20000)),
-                    ALL(IN("project", "海上风电"), GE("installed_kw", 50000)), SENS),
-              t=ANY(OCEAN_POWER, IN("project", "海上地热发电", "海上太阳能发电", "海上风电")))
+              b=ANY(ALL(OCEAN_POWER, GE("installed_kw", 20000)), ALL(OFFSHORE_WIND, GE("installed_kw", 50000)), SENS),
+              t=ANY(OCEAN_POWER, IN("project", "海上地热发电", "海上太阳能发电"), ALL(IND("4419"), IN("energy", "地热")),
+                    OFFSHORE_WIND))
 R[152] = dict(projects=["海底隧道工程", "海底电（光）缆工程", "海底管道工程", "原地弃置工程"],
               b=ANY(IN("project", "海底隧道工程"),
                     ALL(IN("project", "海底电（光）缆工程", "海底管道工程"), GE("length_km", 20)),
@@ -452,7 +459,7 @@ R[160] = dict(projects=["其他海洋工程"],
               b=ANY(ALL(P("疏浚", "取土", "取沙", "水下开挖"), GE("works_m3", 100000)),
                     ALL(P("爆破挤淤", "水下炸礁", "爆破"), GE("blasting_m3", 2000))),
               t=OTHER())
-R[161] = dict(projects=["输变电工程"], b=ANY(GE("voltage_kv", 500), ALL(SENS, GE("voltage_kv", 330))),
+R[161] = dict(projects=["输变电工程", "变电站", "输电线路"], b=ANY(GE("voltage_kv", 500), ALL(SENS, GE("voltage_kv", 330))),
               t=OTHER(LT("voltage_kv", 100)))
 R[162] = dict(projects=["广播电台", "差转台"],
               b=ANY(ALL(IN("band", "中波"), GE("power_kw", 50)), ALL(IN("band", "短波"), GE("power_kw", 100)), SENS),
@@ -460,7 +467,7 @@ R[162] = dict(projects=["广播电台", "差转台"],
 R[163] = dict(projects=["电视塔台"], b=ALL(SENS, GE("power_kw", 100)), t=OTHER())
 R[164] = dict(projects=["卫星地球上行站"], b=SENS, t=OTHER())
 R[165] = dict(projects=["雷达"], b=SENS, t=OTHER())
-R[166] = dict(projects=["无线通讯"], d=ALWAYS)
+R[166] = dict(projects=["无线通讯", "通信基站"], d=ALWAYS)
 NUCLEAR = ["核动力厂", "核电厂", "核热电厂", "核供汽供热厂", "反应堆", "研究堆", "实验堆", "临界装置", "次临界装置",
            "核燃料生产设施", "核燃料加工设施", "核燃料贮存设施", "核燃料后处理设施", "放射性污染治理项目"]
 NEW_EXT_RET = IN("construction", "新建", "扩建", "退役")
@@ -477,7 +484,8 @@ R[170] = dict(projects=["铀矿地质勘查", "铀矿退役治理"], t=ALWAYS)
 R[171] = dict(projects=["伴生放射性矿"], b=P("采选", "冶炼"), t=OTHER())
 ISOTOPES = ALL(P("生产放射性同位素"), NOT(P("制备PET用放射性药物")))
 REBUILD = IN("construction", "改建", "扩建")
-R[172] = dict(projects=["核技术利用"], scope=NOT(IN("construction", "退役")),
+DECOMMISSION = ANY(IN("project", "核技术利用项目退役"), IN("construction", "退役"))
+R[172] = dict(projects=["核技术利用"], scope=NOT(DECOMMISSION),
               b=ALL(ANY(ISOTOPES, P("使用Ⅰ类放射源", "销售Ⅰ类射线装置", "建造Ⅰ类射线装置", "使用Ⅰ类射线装置",
                                     "甲级非密封放射性物质工作场所")),
                     NOT(ALL(REBUILD, YESF("within_license"), LE("scale_increase_ratio", 0.5)))),
@@ -490,7 +498,7 @@ R[172] = dict(projects=["核技术利用"], scope=NOT(IN("construction", "退役
                   "使用Ⅳ类放射源", "使用Ⅴ类放射源", "医疗机构使用植入治疗用放射性粒子源", "销售非密封放射性物质",
                   "销售Ⅱ类射线装置", "生产Ⅲ类射线装置", "销售Ⅲ类射线装置", "使用Ⅲ类射线装置"))
 SOURCES = P("使用Ⅰ类放射源", "医疗使用Ⅰ类放射源", "使用Ⅱ类放射源", "使用Ⅲ类放射源")
-R[173] = dict(projects=["核技术利用"], scope=IN("construction", "退役"),
+R[173] = dict(projects=["核技术利用", "核技术利用项目退役"], scope=DECOMMISSION,
               b=ANY(ISOTOPES, P("甲级非密封放射性物质工作场所")),
               t=ANY(P("制备PET用放射性药物", "乙级非密封放射性物质工作场所"),
                     ALL(SOURCES, YESF("contaminated")),
@@ -533,7 +541,7 @@ FACTS = {
     "onshore": _f("yesno", "陆上", "onshore", values=YN),
     "installed_kw": _f("number", "总装机容量", "total installed capacity", "kW"),
     "pv_type": _f("text", "太阳能发电类型（光伏：地面集中 / 分布式 / 居民家用；或太阳能热发电）",
-                  "solar power type (PV: ground-mounted / distributed / household; or solar thermal)",
+                  "solar power type (PV: ground-mounted / distributed / household, or solar thermal)",
                   values=["地面集中", "分布式", "居民家用", "太阳能热"]),
     "grid_voltage_kv": _f("number", "接入电压等级", "grid connection voltage", "kV"),
     "boiler_fuel": _f("list", "锅炉燃料", "boiler fuel", values=["燃煤", "燃油", "天然气", "其他高污染燃料"]),
@@ -566,7 +574,7 @@ FACTS = {
     "lowvoc_ink_tpa": _f("number", "年用低VOCs含量油墨", "low-VOC inks used per year", "t/a"),
     "energy": _f("list", "发电能源或燃料", "energy source or fuel of power generation",
                  values=["燃煤", "燃油", "燃气", "天然气", "余热", "余压", "余气", "煤矿瓦斯", "生活垃圾", "污泥", "农林生物质",
-                         "沼气", "垃圾填埋气", "地热", "太阳能热"]),
+                         "沼气", "垃圾填埋气", "地热", "太阳能热", "潮汐能", "波浪能", "温差能", "海洋生物质能"]),
     "indirect_discharge": _f("yesno", "出水间接排入地表水体", "effluent discharged indirectly to surface water", values=YN),
     "heavy_metals": _f("yesno", "排放重金属", "discharges heavy metals", values=YN),
     "lab_emissions": _f("yesno", "产生实验废气、废水、危险废物", "produces laboratory waste gas, wastewater or hazardous waste", values=YN),
@@ -593,10 +601,9 @@ FACTS = {
     "port_type": _f("text", "港口类型", "port type", values=["内河", "沿海"]),
     "berth_dwt": _f("number", "单个泊位吨级", "berth size", "DWT"),
     "dangerous_goods": _f("yesno", "涉及危险品、化学品", "handles dangerous goods or chemicals", values=YN),
-    "pipe_medium": _f("text", "管道（管线）输送介质", "medium carried",
-                      values=["给水", "光纤", "天然气", "排水", "热力", "输水", "无毒无害物质", "有毒有害及危险品"]),
+    "pipe_medium": _f("text", "海底管道输送介质", "medium carried by a subsea pipeline",
+                      values=["输水", "天然气", "无毒无害物质", "有毒有害及危险品"]),
     "pressure_mpa": _f("number", "设计压力", "design pressure", "MPa"),
-    "inside_plant": _f("yesno", "企业厂区内", "inside a plant's premises", values=YN),
     "daily_discharge_m3": _f("number", "污水日排放量", "daily wastewater discharge", "m3/d"),
     "within_approved_discharge": _f("yesno", "排污量未超出原环评批复排放总量", "discharge within the total approved by the earlier EIA", values=YN),
     "single_span": _f("yesno", "单跨", "single span", values=YN),
@@ -704,10 +711,12 @@ def build(pdf):
     sections, items = eia_extract.catalog(pdf)
     doc = {"catalog": "建设项目环境影响评价分类管理名录（2021年版）",
            "source": "生态环境部令第16号, 2020-11-30, in force 2021-01-01",
-           "schema_additions": ["COND {\"fact\": KEY, \"only\": [...]}: the list fact is given, not empty, and every "
+           "schema_additions": ["COND {fact: KEY, only: [...]}: the list fact is given, not empty, and every "
                                 "entry is one of these (after process_aliases for `process`) — the catalog's "
                                 "仅/单纯/单独 (e.g. 仅分割、焊接、组装)",
-                                "fact `industry`: the GB/T 4754 numeric code of the component being evaluated",
+                                "fact `industry` (kind code, compared like text): the GB/T 4754 numeric code of the "
+                                "component being evaluated, known and empty for a component given by project only",
+                                "yes/no facts take the values yes / no",
                                 "item `star_codes`: the codes printed with `*` (item 83 stars only 403)",
                                 "section `codes`, `text`"],
            "facts": FACTS, "sensitive_terms": SENSITIVE_TERMS, "process_aliases": PROCESS_ALIASES,
@@ -749,3 +758,68 @@ def dump(doc):
         fields.append('  "columns": {\n' + ",\n".join(cols) + "\n  }")
         parts.append(" {\n" + ",\n".join(fields) + "\n }")
     return text + ',\n "items": [\n' + ",\n".join(parts) + "\n ]\n}\n"
+
+
+# ------------------------------------------------------------------------ docs/eia_catalog.md tables
+def _words(c, key, acc):
+    if isinstance(c, dict):
+        if c.get("fact") == key:
+            acc.update(c.get("in", []) + c.get("only", []))
+        if key == "process" and "process" in c:
+            acc.update(c["process"])
+        for v in c.values():
+            _words(v, key, acc)
+    elif isinstance(c, list):
+        for v in c:
+            _words(v, key, acc)
+
+
+def _conds(item):
+    return [item["scope"]] + [c["when"] for c in item["columns"].values() if c]
+
+
+def doc_tables(doc):
+    """{"mapping": markdown, "words": markdown} for docs/eia_catalog.md (between its markers)."""
+    rows = ["| item | 项目类别 | codes | `project` values mapping to the item | further `project` words its conditions read |",
+            "|---|---|---|---|---|"]
+    for it in doc["items"]:
+        if it["code_text"] and not it["projects"]:
+            continue
+        acc = set()
+        _words(_conds(it), "project", acc)
+        other = sorted(acc - set(it["projects"]))
+        name = it["name"] if len(it["name"]) <= 34 else it["name"][:33] + "…"
+        rows.append(f"| {it['number']} | {name} | {', '.join(it['codes']) or '—'} | "
+                    f"{'、'.join(it['projects']) or '—'} | {'、'.join(other) or '—'} |")
+    words = ["| item | `process` words | `project` words (coded items) | `product` / `raw_material` / `energy` / "
+             "`farming_mode` / `boiler_fuel` words |", "|---|---|---|---|"]
+    for it in doc["items"]:
+        p, o, j = set(), set(), set()
+        _words(_conds(it), "process", p)
+        for k in ("product", "raw_material", "energy", "farming_mode", "boiler_fuel"):
+            _words(_conds(it), k, o)
+        if not it["projects"]:
+            _words(_conds(it), "project", j)
+        if p or o or j:
+            words.append(f"| {it['number']} | {'、'.join(sorted(p)) or '—'} | {'、'.join(sorted(j)) or '—'} | "
+                         f"{'、'.join(sorted(o)) or '—'} |")
+    return {"mapping": "\n".join(rows), "words": "\n".join(words)}
+
+
+def replace_doc_tables(text, tables):
+    for name, table in tables.items():
+        start, end = f"<!-- table:{name} -->", f"<!-- /table:{name} -->"
+        i, k = text.index(start) + len(start), text.index(end)
+        text = text[:i] + "\n" + table + "\n" + text[k:]
+    return text
+
+
+if __name__ == "__main__":
+    import sys
+    # python3 src/data/eia_rules.py JSON DOC: rewrite DOC's generated tables from JSON
+    with open(sys.argv[1], encoding="utf-8") as f:
+        catalog_doc = json.load(f)
+    with open(sys.argv[2], encoding="utf-8") as f:
+        md = f.read()
+    with open(sys.argv[2], "w", encoding="utf-8") as f:
+        f.write(replace_doc_tables(md, doc_tables(catalog_doc)))

@@ -45,6 +45,14 @@ std::size_t SiteResult::count(Outcome o) const
         findings.begin(), findings.end(), [o](const Finding& f) { return f.outcome == o; }));
 }
 
+const Finding* SiteResult::eia_finding() const
+{
+    for (const auto& f : findings)
+        if (f.eia)
+            return &f;
+    return nullptr;
+}
+
 std::vector<std::string> SiteResult::rule_ids() const
 {
     std::vector<std::string> out;

@@ -60,6 +60,7 @@ std::string measure_word(const std::string& m, Lang lang)
         {"outside_length", {"范围外长度", "length outside"}},
         {"outside", {"不在范围内", "outside"}},
         {"missing_input", {"缺少输入", "missing input"}},
+        {"eia_category", {"环评类别（名录2021年版）", "EIA category (2021 catalog)"}},
     };
     auto it = words.find(m);
     return it == words.end() ? m : tr(lang, it->second.first, it->second.second);

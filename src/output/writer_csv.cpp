@@ -1,5 +1,6 @@
 #include "output/writers.hpp"
 
+#include "output/eia_fields.hpp"
 #include "redline/error.hpp"
 #include "util/text.hpp"
 
@@ -33,6 +34,11 @@ void CsvResultWriter::begin(const SinkContext& context)
         header.push_back(quote(n));
     for (const auto& n : site_result_fields())
         header.push_back(n);
+    m_eia = eia_fields::enabled(context.engine);
+    if (m_eia) {
+        header.push_back("eia_category");
+        header.push_back("eia_item");
+    }
     m_out << join(header, ",") << "\r\n";
 }
 
@@ -51,6 +57,11 @@ void CsvResultWriter::write(const SiteResult& r, const Application& app)
     cells.push_back(quote(join(r.units, ";")));
     cells.push_back(quote(r.industry));
     cells.push_back(quote(r.message));
+    if (m_eia) {
+        cells.push_back(eia_fields::category(r));
+        const int item = eia_fields::item(r);
+        cells.push_back(item ? std::to_string(item) : std::string());
+    }
     m_out << join(cells, ",") << "\r\n";
 }
 

@@ -1,6 +1,7 @@
 #include "output/writers.hpp"
 
 #include "output/context_layers.hpp"
+#include "output/eia_fields.hpp"
 #include "geometry/convert.hpp"
 #include "redline/error.hpp"
 #include "util/text.hpp"
@@ -116,6 +117,9 @@ void GdalResultWriter::begin(const SinkContext& context)
     std::set<std::string> ours;
     for (const auto& f : k_site_fields)
         ours.insert(f);
+    const bool eia = eia_fields::enabled(*m_engine);
+    if (eia)
+        ours.insert({"eia_category", "eia_item"});
     for (std::size_t i = 0; i < options.field_names.size(); ++i) {
         std::string name = options.field_names[i];
         if (ours.count(to_lower_ascii(name)))
@@ -137,6 +141,10 @@ void GdalResultWriter::begin(const SinkContext& context)
     add_field(*m_sites, "units", OFTString);
     add_field(*m_sites, "industry_code", OFTString);
     add_field(*m_sites, "message", OFTString);
+    if (eia) {
+        add_field(*m_sites, "eia_category", OFTString);
+        add_field(*m_sites, "eia_item", OFTInteger);
+    }
 
     m_findings = create_layer(*m_ds, "findings", wkbUnknown, srs, no_index.List());
     for (const char* name : {"site_id", "rule_id", "check_type", "outcome", "layer", "feature_key",
@@ -154,6 +162,10 @@ void GdalResultWriter::begin(const SinkContext& context)
             field_index(s, "conditional_count"), field_index(s, "incomplete_count"),
             field_index(s, "rule_ids"), field_index(s, "township"), field_index(s, "units"),
             field_index(s, "industry_code"), field_index(s, "message")};
+    if (eia) {
+        m_sf.eia_category = field_index(s, "eia_category");
+        m_sf.eia_item = field_index(s, "eia_item");
+    }
     OGRLayer& f = *m_findings;
     m_ff = {field_index(f, "site_id"), field_index(f, "rule_id"), field_index(f, "check_type"),
             field_index(f, "outcome"), field_index(f, "layer"), field_index(f, "feature_key"),
@@ -194,6 +206,12 @@ void GdalResultWriter::write(const SiteResult& r, const Application& app)
     f->SetField(m_sf.units, join(r.units, ";").c_str());
     f->SetField(m_sf.industry_code, r.industry.c_str());
     f->SetField(m_sf.message, r.message.c_str());
+    if (m_sf.eia_category >= 0) {
+        if (auto c = eia_fields::category(r); !c.empty())
+            f->SetField(m_sf.eia_category, c.c_str());
+        if (int item = eia_fields::item(r))
+            f->SetField(m_sf.eia_item, item);
+    }
     if (!r.geometry.empty()) {
         gdal::GeometryPtr g = wkb_to_ogr(r.geometry);
         m_site_kinds.add(g->getGeometryType());

@@ -50,6 +50,14 @@ void render_site_json(JsonText& j, const SiteResult& r, const Application& app,
     j.key("township").strings(r.townships);
     j.key("units").strings(r.units);
     j.key("message").value(r.message);
+    if (const Finding* e = r.eia_finding()) { // SPEC §6.2: only with an eia_category check
+        j.key("eia_category").value(e->eia->category);
+        j.key("eia_item");
+        if (e->item)
+            j.value(static_cast<int>(e->item));
+        else
+            j.null();
+    }
     if (!r.error.empty())
         j.key("error").value(r.error);
     j.key("attributes").begin_object();

@@ -2,6 +2,7 @@
 // the people who keep their lists in Excel/WPS — Chinese column titles (or
 // English with --lang en) in a header row, verdicts in words, no GIS needed.
 // Written through GDAL's XLSX driver (make_xlsx_sink(), sink.hpp).
+#include "output/eia_fields.hpp"
 #include "redline/sink.hpp"
 
 #include "io/gdal.hpp"
@@ -92,6 +93,11 @@ public:
         m_inputs = static_cast<int>(c.source.field_names.size());
         for (const auto& col : k_site_columns)
             add_column(*m_sites, title(col), col.type);
+        m_eia = eia_fields::enabled(c.engine);
+        if (m_eia) {
+            add_column(*m_sites, tr(m_lang, "环评类别", "eia_category"), OFTString);
+            add_column(*m_sites, tr(m_lang, "名录项目", "eia_item"), OFTInteger);
+        }
         m_findings = make_sheet(*m_ds, tr(m_lang, "核查结果", "findings"));
         for (const auto& col : k_finding_columns)
             add_column(*m_findings, title(col), col.type);
@@ -117,6 +123,12 @@ public:
         const auto* entry = r.industry.empty() ? nullptr : IndustryTable::gbt4754_2017().find(r.industry);
         f->SetField(i++, entry ? entry->name.c_str() : "");
         f->SetField(i++, r.message.c_str());
+        if (m_eia) {
+            f->SetField(i++, eia_fields::category(r).c_str());
+            if (const int item = eia_fields::item(r))
+                f->SetField(i, item);
+            ++i;
+        }
         create(*m_sites, *f);
         for (const Finding& fd : r.findings)
             write_finding(r, fd);
@@ -133,6 +145,7 @@ public:
     void abandon() noexcept override { m_ds.reset(); }
 
 private:
+    bool m_eia = false;
     std::string title(const Column& c) const { return m_lang == Lang::Zh ? c.zh : c.en; }
 
     void write_finding(const SiteResult& r, const Finding& fd)

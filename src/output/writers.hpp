@@ -51,6 +51,7 @@ private:
     struct SiteFields {
         int site_id, verdict, fail_count, conditional_count, incomplete_count, rule_ids, township,
             units, industry_code, message;
+        int eia_category = -1, eia_item = -1; ///< -1: the rulebook has no eia_category check
     } m_sf{};
     struct FindingFields {
         int site_id, rule_id, check_type, outcome, layer, feature_key, feature_label, measure,
@@ -109,6 +110,7 @@ public:
 private:
     std::string m_path;
     std::ofstream m_out;
+    bool m_eia = false; ///< eia_category, eia_item columns (the rulebook has the check)
 };
 
 /// One site as a JSON object (the `--json` element and `check --format json`);

@@ -235,6 +235,8 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
             book.audit.add(c.apps[i]);
             book.summary.add(c.results[i], c.apps[i]);
             ++book.result.counts[c.results[i].verdict];
+            if (const Finding* e = c.results[i].eia_finding())
+                ++book.result.eia_counts[e->eia->category];
             book.result.worst = std::max(book.result.worst, c.results[i].verdict);
             if ((i + 1) % 256 == 0 && i + 1 < c.apps.size())
                 report(book.result.records + i + 1);

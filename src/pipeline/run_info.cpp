@@ -1,4 +1,5 @@
 #include "pipeline/run_info.hpp"
+#include "output/eia_fields.hpp"
 
 #include "redline/check.hpp"
 #include "redline/layer.hpp"
@@ -99,6 +100,15 @@ RunInfo build_run_info(const Engine& engine, const SourceInfo& source, const Run
         info.emplace_back("count_" + to_lower_ascii(outcome_name(o)),
                           std::to_string(it == result.counts.end() ? 0 : it->second));
     }
+    static const std::pair<const char*, const char*> k_eia_keys[] = {
+        {"报告书", "report"}, {"报告表", "table"}, {"登记表", "registration"}, {"不纳入", "none"},
+        {"UNKNOWN", "unknown"}};
+    if (eia_fields::enabled(engine)) // SPEC §6.2: sites by EIA category
+        for (const auto& [name, key] : k_eia_keys) {
+            auto it = result.eia_counts.find(name);
+            info.emplace_back(std::string("count_eia_") + key,
+                              std::to_string(it == result.eia_counts.end() ? 0 : it->second));
+        }
     info.emplace_back("threads", std::to_string(result.threads));
     add_layers(info, engine);
     info.emplace_back("started", utc_text(facts.options.started_utc));

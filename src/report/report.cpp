@@ -4,7 +4,9 @@
 // sections, each bounded by ReportLimits.
 #include "report/report.hpp"
 
+#include "output/eia_fields.hpp"
 #include "redline/check.hpp"
+#include "redline/eia.hpp"
 #include "redline/error.hpp"
 #include "redline/layer.hpp"
 #include "redline/rulebook.hpp"
@@ -58,6 +60,24 @@ std::string or_dash(const std::string& s)
 std::string td(const std::string& escaped, const std::string& cls = "")
 {
     return (cls.empty() ? "<td>" : "<td class=\"" + cls + "\">") + escaped + "</td>";
+}
+
+std::string eia_category_words(const std::string& name, Lang lang)
+{
+    auto c = eia::parse_category(name);
+    return c ? eia::category_words(*c, lang) : name;
+}
+
+/// "报告表（第67项）" for the sites table.
+std::string eia_cell(const SiteResult& r, Lang lang)
+{
+    const Finding* e = r.eia_finding();
+    if (!e)
+        return "—";
+    std::string s = eia_category_words(e->eia->category, lang);
+    if (e->item)
+        s += tr(lang, "（第" + std::to_string(e->item) + "项）", " (item " + std::to_string(e->item) + ")");
+    return s;
 }
 
 std::string industry_text(const SiteResult& r, const Application& app)
@@ -264,6 +284,7 @@ void ReportWriter::begin(const SinkContext& context)
     m_engine = &context.engine;
     m_lang = context.lang;
     m_map.emplace(context.engine, context.lang);
+    m_eia = eia_fields::enabled(context.engine);
     m_out.open(m_path, std::ios::binary | std::ios::trunc);
     if (!m_out)
         throw OutputError("cannot create '" + m_path + "'");
@@ -276,6 +297,8 @@ void ReportWriter::write(const SiteResult& r, const Application& app)
     const Lang lang = m_lang;
     ++m_sites;
     ++m_by_verdict[r.verdict];
+    if (m_eia)
+        ++m_by_eia_category[eia_fields::category(r)];
     if (r.townships.empty()) {
         ++m_no_township;
         ++m_no_township_by_verdict[r.verdict];
@@ -312,7 +335,8 @@ void ReportWriter::write(const SiteResult& r, const Application& app)
                    "</td>" + td(html_escape(app.name)) +
                    td(html_escape(industry_text(r, app))) +
                    td(html_escape(join(r.townships, tr(lang, "、", ", ")))) +
-                   td(badge_short(r.verdict, lang)) + td(html_escape(r.message)) + "</tr>\n";
+                   td(badge_short(r.verdict, lang)) + (m_eia ? td(html_escape(eia_cell(r, lang))) : "") +
+                   td(html_escape(r.message)) + "</tr>\n";
     } else {
         ++m_table_skipped;
     }
@@ -321,6 +345,17 @@ void ReportWriter::write(const SiteResult& r, const Application& app)
         ++m_section_count;
         m_sections += section(r, app);
     }
+}
+
+std::string ReportWriter::eia_counts_html(Lang lang) const
+{
+    std::vector<std::string> parts;
+    for (const auto& c : eia_fields::categories())
+        if (auto it = m_by_eia_category.find(c); it != m_by_eia_category.end())
+            parts.push_back(eia_category_words(c, lang) + " " + std::to_string(it->second));
+    return "<p>" + tr(lang, "环评类别（《建设项目环境影响评价分类管理名录（2021年版）》）：",
+                      "EIA categories (2021 catalog): ") +
+           html_escape(join(parts, tr(lang, "，", ", "))) + "</p>\n";
 }
 
 std::string ReportWriter::section(const SiteResult& r, const Application& app)
@@ -342,6 +377,8 @@ std::string ReportWriter::section(const SiteResult& r, const Application& app)
                "#" + std::to_string(r.index + 1))) +
          "</tr>";
     s += "<tr><th>" + tr(lang, "结论", "verdict") + "</th>" + td(html_escape(r.message)) + "</tr>";
+    if (const Finding* e = r.eia_finding()) // the item and the trigger that decided it
+        s += "<tr><th>" + tr(lang, "环评类别", "EIA category") + "</th>" + td(html_escape(e->detail)) + "</tr>";
     s += "</table>\n";
 
     s += map_html(r, m_map->svg(r), lang);
@@ -568,13 +605,18 @@ void ReportWriter::finish(const RunSummary& run)
                         std::to_string(m_table_skipped) +
                         " are not listed (the GeoPackage, JSON and CSV outputs have them all).")
               << "</p>\n";
+    if (m_eia)
+        m_out << eia_counts_html(lang);
     m_out << "<table class=\"sites small\"><colgroup><col style=\"width:12%\">"
              "<col style=\"width:20%\"><col style=\"width:15%\"><col style=\"width:8%\">"
-             "<col style=\"width:9%\"><col style=\"width:36%\"></colgroup><thead><tr><th>"
+             "<col style=\"width:9%\">"
+          << (m_eia ? "<col style=\"width:11%\"><col style=\"width:25%\">" : "<col style=\"width:36%\">")
+          << "</colgroup><thead><tr><th>"
           << tr(lang, "编号", "id") << "</th><th>"
           << tr(lang, "项目名称", "name") << "</th><th>" << tr(lang, "行业", "industry")
           << "</th><th>" << tr(lang, "乡镇", "township") << "</th><th>"
           << tr(lang, "结论", "verdict") << "</th><th>"
+          << (m_eia ? tr(lang, "环评类别", "EIA category") + "</th><th>" : std::string())
           << tr(lang, "说明", "message") << "</th></tr></thead>\n<tbody>\n"
           << m_table << "</tbody></table>\n</section>\n";
     m_table.clear();

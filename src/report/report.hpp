@@ -83,6 +83,7 @@ private:
     /// The layers section: each layer's source, size and provenance.
     std::string layers_html(const RunInfo& info) const;
     std::string section(const SiteResult& r, const Application& app);
+    std::string eia_counts_html(Lang lang) const;
 
     std::string m_path;
     const Engine* m_engine = nullptr;
@@ -92,6 +93,8 @@ private:
     std::optional<SiteMap> m_map;
     std::size_t m_sites = 0;
     std::map<Outcome, std::size_t> m_by_verdict;
+    bool m_eia = false; ///< the rulebook has an eia_category check: a column and counts
+    std::map<std::string, std::size_t> m_by_eia_category;
     std::size_t m_no_township = 0;
     std::map<Outcome, std::size_t> m_no_township_by_verdict;
     std::map<std::string, RuleCount> m_by_rule;

@@ -5,7 +5,7 @@ Re-extracts the table from the PDF (src/data/eia_extract.py: cell clip rectangle
 boxes) and checks, item by item, number, section, name and the three column texts and the 含义 text
 (whitespace-normalised); 55 sections, 173 items; the 说明 notes; every code in the GB/T 4754-2017
 table; every `when`/`scope` well-formed (known shapes, fact keys, ops, sensitive terms).
-Exit 77 (skipped) when pdftotext is absent.
+docs/eia_catalog.md's generated tables current. Exit 77 (skipped) when pdftotext is absent.
 
     catalog_vs_pdf.py [--pdf PDF] [--json JSON] [--gbt CSV]
 """
@@ -220,17 +220,21 @@ def main():
     ap.add_argument("--pdf", default=os.path.join(ROOT, "src", "data", "eia_catalog_2021.pdf"))
     ap.add_argument("--json", default=os.path.join(ROOT, "src", "data", "eia_catalog_2021.json"))
     ap.add_argument("--gbt", default=os.path.join(ROOT, "src", "data", "gbt4754_2017.csv"))
+    ap.add_argument("--doc", default=os.path.join(ROOT, "docs", "eia_catalog.md"))
     args = ap.parse_args()
     if shutil.which("pdftotext") is None:
         print("SKIP: pdftotext (poppler-utils) is not installed; the catalog cannot be re-extracted")
         return 77
     import eia_extract
     with open(args.json, encoding="utf-8") as f:
-        doc = json.load(f)
+        raw = f.read()
+    doc = json.loads(raw)
     with open(args.gbt, encoding="utf-8") as f:
         gbt = {r["numeric_code"] for r in csv.DictReader(f) if r["numeric_code"]}
     sections, items = eia_extract.catalog(args.pdf)
     checker = Checker(doc, gbt)
+    if ";" in raw or "\\" in raw:
+        checker.fail(args.json, "holds an ASCII ; or a backslash: CMake embeds it as a string like the GB/T table")
     for page, word in eia_extract.stray_words(args.pdf):
         checker.fail(f"page {page}", f"word {word!r} lies in no single table cell")
     compare(doc, sections, items, eia_extract.notes_text(args.pdf), checker.errors)
@@ -244,6 +248,11 @@ def main():
     for word, target in doc["process_aliases"].items():
         if not word or not target:
             checker.fail("process_aliases", f"{word!r} -> {target!r}")
+    import eia_rules
+    with open(args.doc, encoding="utf-8") as f:
+        md = f.read()
+    if eia_rules.replace_doc_tables(md, eia_rules.doc_tables(doc)) != md:
+        checker.fail(args.doc, "generated tables out of date: python3 src/data/eia_rules.py JSON DOC")
     for e in checker.errors:
         print("FAIL", e)
     n_when = sum(1 for i in doc["items"] for c in i["columns"].values() if c)

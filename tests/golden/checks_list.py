@@ -32,7 +32,8 @@ p = run("checks", "--format", "json")
 expect(p.returncode == 0 and p.stderr == "", f"checks --format json: exit {p.returncode}, stderr {p.stderr!r}")
 doc = json.loads(p.stdout)
 types = {t["name"]: t for t in doc["types"]}
-expect(list(types) == ["overlap", "setback", "access_list", "capacity", "require_within", "coverage"],
+expect(list(types) == ["overlap", "setback", "access_list", "capacity", "require_within", "coverage",
+                      "eia_category"],
        f"types: {list(types)}")
 expect([c["name"] for c in doc["common"]][:2] == ["id", "type"], "common keys start with id, type")
 for t in doc["types"]:

@@ -342,7 +342,7 @@ TEST_CASE("every built-in check type declares its parameters and how its evidenc
             CHECK_FALSE(p.description.empty());
     }
     CHECK(names == std::vector<std::string>{"overlap", "setback", "access_list", "capacity", "require_within",
-                                            "coverage"});
+                                            "coverage", "eia_category"});
     CHECK(CheckRegistry::builtin().info("setback")->drawing == Drawing::Line);
     CHECK(CheckRegistry::builtin().info("access_list")->drawing == Drawing::Zone);
     CHECK(CheckRegistry::builtin().info("access_list")->unit_layer_param == "layer");

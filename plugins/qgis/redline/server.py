@@ -377,7 +377,9 @@ def write_gpkg(path, srs_text, input_fields, sites, run_info):
     try:
         # No spatial index while writing; built at the end (much faster for big outputs).
         sites_l = ds.CreateLayer("sites", srs, ogr.wkbUnknown, ["SPATIAL_INDEX=NO"])
-        ours = set(SITE_FIELDS)
+        # eia_category, eia_item: as batch, only when the rulebook has an eia_category check
+        eia = any("eia_category" in site for _, site in sites)
+        ours = set(SITE_FIELDS) | ({"eia_category", "eia_item"} if eia else set())
         for name, ftype in input_fields:
             if name.lower() in ours:
                 name = "in_" + name  # never shadow a result field (as batch does)
@@ -385,6 +387,9 @@ def write_gpkg(path, srs_text, input_fields, sites, run_info):
         for name in SITE_FIELDS:
             t = ogr.OFTInteger if name.endswith("_count") else ogr.OFTString
             sites_l.CreateField(ogr.FieldDefn(name, t))
+        if eia:
+            sites_l.CreateField(ogr.FieldDefn("eia_category", ogr.OFTString))
+            sites_l.CreateField(ogr.FieldDefn("eia_item", ogr.OFTInteger))
         find_l = ds.CreateLayer("findings", srs, ogr.wkbUnknown, ["SPATIAL_INDEX=NO"])
         for name in FINDING_FIELDS:
             find_l.CreateField(ogr.FieldDefn(name, ogr.OFTReal if name in FINDING_REAL
@@ -414,6 +419,11 @@ def write_gpkg(path, srs_text, input_fields, sites, run_info):
             f.SetFieldString(n_in + 7, ";".join(site.get("units") or []))
             f.SetFieldString(n_in + 8, site.get("industry_code") or "")
             f.SetFieldString(n_in + 9, site.get("message") or "")
+            if eia:
+                if site.get("eia_category"):
+                    f.SetFieldString(n_in + 10, site["eia_category"])
+                if site.get("eia_item"):
+                    f.SetFieldInteger64(n_in + 11, int(site["eia_item"]))
             g = _geometry(site.get("geometry"))
             if g is not None:
                 k = _kind(g)
