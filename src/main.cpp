@@ -38,6 +38,8 @@ int main(int argc, char** argv)
          commands::make_checks_command()},
         {"serve", "answer checks over HTTP (JSON), the rulebook loaded once",
          commands::make_serve_command()},
+        {"diff", "screen records under an old and a new rulebook: what the change of zoning changes",
+         commands::make_diff_command()},
     };
     for (auto& e : entries) {
         e.sub = app.add_subcommand(e.name, e.help);
