@@ -31,6 +31,8 @@ struct SourceInfo {
     coords::Datum datum = coords::Datum::Wgs84; ///< --coords
     /// What the reader noticed and worked around (an encoding detected...).
     std::vector<std::string> notes;
+    /// The rulebook layer the records are features of (--layer-input), "" for an applications source.
+    std::string layer_input;
 };
 
 class ApplicationSource {

@@ -50,6 +50,7 @@ LayerSource::LayerSource(const Engine& engine, const Layer& layer, const InputOp
     m_info.industry_field = m_columns.industry >= 0 ? layer.field_names()[static_cast<std::size_t>(m_columns.industry)]
                                                     : options.industry_field;
     m_info.crs = engine.rulebook().working_crs;
+    m_info.layer_input = def.name;
 }
 
 bool LayerSource::next(Application& out)

@@ -2,6 +2,8 @@
 // assembled at finish(): its summary comes first and is known only at the end.
 #include "report/diff_report.hpp"
 
+#include "report/report.hpp"
+
 #include "redline/engine.hpp"
 #include "redline/error.hpp"
 #include "redline/rulebook.hpp"
@@ -166,17 +168,7 @@ std::string DiffReportWriter::head() const
                                       : tr(lang, "新规则库图层 ", "layer of the new rulebook: ") + m_options.layer_input);
     s += "</table>\n";
     if (!m_options.layer_input.empty())
-        s += "<p class=\"note\">" +
-             html_escape(tr(lang,
-                            "本次筛查对象为现有企业（存量污染源）。准入清单针对新建、扩建项目；对现有企业，结论回答的是"
-                            "“按现行规则，它今天还能否获准”，即需整改、搬迁或关停的名单。总量核算中，企业自身排放已计入所在乡镇的"
-                            "现有负荷，不重复计算：现有负荷扣除其自身后，再加上其自身排放与上限比较。",
-                            "The records are existing enterprises. Access-list rows are about new projects; for an "
-                            "existing enterprise the verdict answers \"would it be allowed today\" under the rules in "
-                            "force: the list to rectify, relocate or close. In the load caps, an enterprise's own "
-                            "load is already in its township's existing load and is not counted twice: the existing "
-                            "load without it, plus its own, is compared with the cap.")) +
-             "</p>\n";
+        s += "<p class=\"note\">" + html_escape(existing_enterprises_note(lang)) + "</p>\n";
     return s;
 }
 

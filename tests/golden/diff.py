@@ -124,6 +124,21 @@ def check_against_batches(redline, tmp, tag, inputs, out):
     return exp, counts
 
 
+def check_layer_input_cli(redline, tmp):
+    """batch --layer-input: the report says what the verdicts mean; usage errors exit 2."""
+    rep = os.path.join(tmp, "batch_sources.html")
+    run([redline, "batch", NEW, "--layer-input", "sources", "-o", os.path.join(tmp, "b.gpkg"), "--report", rep,
+         "--lang", "en", "-q"])
+    with open(rep, encoding="utf-8") as fh:
+        if "existing enterprises" not in fh.read():
+            sys.exit("FAIL: batch --layer-input --report does not explain the verdicts of existing enterprises")
+    for bad in ([NEW, APPS, "--layer-input", "sources"], [NEW, "--layer-input", "nope"], [NEW]):
+        p = subprocess.run([redline, "batch", *bad, "-o", os.path.join(tmp, "x.gpkg")], cwd=ROOT,
+                           capture_output=True, text=True)
+        if p.returncode != 2 or not p.stderr.strip():
+            sys.exit(f"FAIL: batch {' '.join(bad)} should be a usage error (exit 2), got {p.returncode}")
+
+
 def compare_threads(d1, d4, tag):
     if d1 != d4:
         diff = difflib.unified_diff(d1.splitlines(), d4.splitlines(), "threads=1", "threads=4", lineterm="", n=1)
@@ -167,6 +182,7 @@ def main():
             if "existing enterprises" not in fh.read():
                 sys.exit("FAIL: the report of --layer-input does not say what the verdicts mean for existing enterprises")
 
+        check_layer_input_cli(args.redline, tmp)
         text = d1 + "## --layer-input sources\n" + compact_changes(outs1)
         if args.update:
             with open(golden, "w", encoding="utf-8") as fh:
