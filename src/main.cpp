@@ -40,6 +40,8 @@ int main(int argc, char** argv)
          commands::make_serve_command()},
         {"eia", "the EIA category (报告书/报告表/登记表) under the 2021 catalog, with item and trigger",
          commands::make_eia_command()},
+        {"diff", "screen records under an old and a new rulebook: what the change of zoning changes",
+         commands::make_diff_command()},
     };
     for (auto& e : entries) {
         e.sub = app.add_subcommand(e.name, e.help);

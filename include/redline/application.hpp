@@ -36,6 +36,13 @@ struct Application {
     /// Datum of geographic coordinates (--coords): GCJ-02 / BD-09 are
     /// converted to WGS84/CGCS2000 before reprojection.
     coords::Datum datum = coords::Datum::Wgs84;
+    /// When the record is a feature of a rulebook layer (--layer-input, e.g.
+    /// an existing enterprise of `sources`): that layer's name and the
+    /// feature's key; empty for applications. A check that sums a layer's
+    /// features (capacity) leaves the record's own feature out, so that an
+    /// existing source's load is not counted twice.
+    std::string origin_layer;
+    std::string origin_key;
 };
 
 /// The first coordinate of the application's geometry as given (input CRS,

@@ -73,6 +73,13 @@ struct PipelineOptions {
     /// here; a command sets it before loading the engine).
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::chrono::system_clock::time_point started_utc = std::chrono::system_clock::now();
+    /// Also screen every record under this engine (`redline diff`: the old
+    /// rulebook; null = no). Each lane then screens a record under both
+    /// engines in turn, and every sink gets
+    /// ResultSink::write_compared(baseline result, result, application);
+    /// counts, zone summary and run_info stay the main engine's. Must
+    /// outlive the run.
+    const Engine* baseline = nullptr;
 };
 
 struct PipelineResult {

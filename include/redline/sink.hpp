@@ -46,6 +46,9 @@ struct ZoneLoads {
     std::string unit;
     std::vector<double> existing;             ///< by feature index
     std::vector<std::optional<double>> caps;  ///< by feature index
+    /// The layer of the existing sources: a record that is one of its
+    /// features (Application::origin_layer) is already in `existing` and adds nothing.
+    std::string points_layer;
 };
 
 /// Counts by verdict and loads added against caps, per township.
@@ -89,6 +92,14 @@ public:
     virtual ~ResultSink() = default;
     virtual void begin(const SinkContext&) {}
     virtual void write(const SiteResult& r, const Application& app) = 0;
+    /// Instead of write() when the pipeline also screens under a baseline
+    /// engine (PipelineOptions::baseline): the record's result under it and
+    /// under the main engine. By default writes the main result.
+    virtual void write_compared(const SiteResult& baseline, const SiteResult& r, const Application& app)
+    {
+        (void)baseline;
+        write(r, app);
+    }
     virtual void finish(const RunSummary&) {}
     virtual void commit() {}
     virtual void abandon() noexcept {}

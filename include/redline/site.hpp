@@ -30,6 +30,10 @@ struct Site {
     /// Overlaps already measured for this site (several checks and the
     /// township/unit columns ask about the same features); null: none kept.
     OverlapMemo* memo = nullptr;
+    /// Application::origin_layer / origin_key: the rulebook layer feature the
+    /// site is (--layer-input), empty for an application.
+    std::string origin_layer;
+    std::string origin_key;
 
     /// The named attribute, or nullopt when absent, null or blank.
     std::optional<std::string> attr(const std::string& name) const;

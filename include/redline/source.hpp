@@ -31,6 +31,8 @@ struct SourceInfo {
     coords::Datum datum = coords::Datum::Wgs84; ///< --coords
     /// What the reader noticed and worked around (an encoding detected...).
     std::vector<std::string> notes;
+    /// The rulebook layer the records are features of (--layer-input), "" for an applications source.
+    std::string layer_input;
 };
 
 class ApplicationSource {
@@ -71,6 +73,19 @@ struct InputOptions {
 /// columns. Throws UsageError when it cannot be read or has no geometry.
 std::unique_ptr<ApplicationSource> open_applications(const std::string& path,
                                                      const InputOptions& options);
+
+class Engine;
+
+/// The features of the rulebook layer `layer` (loaded by `engine`) as
+/// records (--layer-input): the layer's key as site_id (--id-field names
+/// another field when set to other than `id`), industry and name from the
+/// fields InputOptions names (default names, Chinese ones included; the
+/// layer's label is the name when no name field is found), every field an
+/// attribute, each record's Application::origin_layer/origin_key set. The
+/// geometry is the engine's (working CRS, repaired). `engine` must outlive
+/// the source. Throws UsageError when the layer is not in the rulebook.
+std::unique_ptr<ApplicationSource> open_layer_applications(const Engine& engine, const std::string& layer,
+                                                           const InputOptions& options);
 
 /// Records given in memory, handed out in order; `index` is set from the position.
 class MemorySource final : public ApplicationSource {

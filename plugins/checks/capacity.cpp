@@ -9,6 +9,8 @@
 #include "redline/error.hpp"
 #include "util/text.hpp"
 
+#include <unordered_map>
+
 namespace redline::plugins {
 
 /// t/a (or whatever the unit): far below any figure a permit states, far
@@ -38,7 +40,7 @@ public:
 
     std::optional<ZoneLoads> zone_loads() const override
     {
-        return ZoneLoads{m_id, m_zones, m_attr, m_unit, m_existing, m_caps};
+        return ZoneLoads{m_id, m_zones, m_attr, m_unit, m_existing, m_caps, m_points};
     }
 
 private:
@@ -83,8 +85,10 @@ private:
                 if (geos::predicate(ctx,
                                     GEOSPreparedIntersects_r(ctx.handle(), prep,
                                                              ws.geometry(*points.layer, s)),
-                                    "intersects"))
+                                    "intersects")) {
                     m_existing[z] += loads[s];
+                    m_own[points.layer->feature(s).key].emplace_back(z, loads[s]);
+                }
             }
         }
     }
@@ -105,7 +109,7 @@ private:
         for (Hit& h : overlaps(ws, site, m_subset, tolerances())) {
             const LayerFeature& zone = m_subset.layer->feature(h.feature);
             const auto& cap = m_caps[h.feature];
-            const double existing = m_existing[h.feature];
+            const double existing = m_existing[h.feature] - own_load(site, h.feature);
             Finding f = make_finding();
             f.layer = m_subset.layer->name();
             f.feature_key = zone.key;
@@ -131,6 +135,21 @@ private:
             f.added = *added;
             out.push_back(std::move(f));
         }
+    }
+
+    /// An existing source screened as a record (--layer-input of the points
+    /// layer) is already in the zone's existing load: its own part, to leave out.
+    double own_load(const Site& site, std::size_t zone) const
+    {
+        if (site.origin_layer != m_points)
+            return 0;
+        auto it = m_own.find(site.origin_key);
+        double own = 0;
+        if (it != m_own.end())
+            for (const auto& [z, load] : it->second)
+                if (z == zone)
+                    own += load;
+        return own;
     }
 
     std::string do_describe(const Finding& f, Lang lang) const override
@@ -162,6 +181,8 @@ private:
     LayerSubset m_subset;
     std::vector<std::optional<double>> m_caps;
     std::vector<double> m_existing;
+    /// Source key -> (zone, load) for each zone it counts in (own_load()).
+    std::unordered_map<std::string, std::vector<std::pair<std::size_t, double>>> m_own;
 };
 
 } // namespace

@@ -26,8 +26,8 @@ public:
     {
         app.add_option("rulebook", m_rulebook, "rulebook YAML")->required();
         app.add_option("applications", m_applications,
-                       "applications: any GDAL vector source, or CSV with wkt or lon/lat")
-            ->required();
+                       "applications: any GDAL vector source, or CSV with wkt or lon/lat "
+                       "(or --layer-input NAME instead)");
         app.add_option("-o,--output", m_output, "output dataset (GeoPackage by default)")->required();
         app.add_option("-f,--format", m_gdal.format, "GDAL vector driver of the output");
         app.add_option("--json", m_json, "also write one JSON object per site");
@@ -41,30 +41,8 @@ public:
                        "threads that screen (default: every core); with 2 or more, the outputs "
                        "are written on threads of their own while they screen")
             ->check(CLI::Range(1, 1024));
-        app.add_option("--id-field", m_input.id_field, "application id field (default id)");
-        app.add_option("--industry-field", m_input.industry_field,
-                       "industry code field (default industry)");
-        app.add_option("--name-field", m_input.name_field, "name field (default name)");
-        add_crs_option(app, m_input.crs, "applications'");
-        app.add_option("--layer,--sheet", m_input.layer,
-                       "layer of a multi-layer applications source; the sheet of a workbook");
-        app.add_option("--wkt-field", m_input.wkt_field, "column with the site as WKT (attribute tables)");
-        app.add_option("--lon-field", m_input.lon_field,
-                       "column with the longitude: decimal or degrees-minutes-seconds (119°37′03.3″)");
-        app.add_option("--lat-field", m_input.lat_field, "column with the latitude (as --lon-field)");
-        app.add_option("--header-row", m_input.header_row,
-                       "a spreadsheet's header row, 1-based (default: the first row naming an industry "
-                       "column; title rows above it are skipped)")
-            ->check(CLI::Range(1, 1000000));
-        app.footer("Columns found without flags (case, blanks and full-width forms ignored):\n" +
-                   columns::help_text() +
-                   "Coordinates in columns may be decimal degrees or degrees-minutes-seconds "
-                   "(119°37′03.30″, 119°37'03.30\"E, 东经119度37分3.3秒); an industry code a "
-                   "spreadsheet stored as a number (3312.0) reads as 3312.");
-        add_coords_option(app, m_coords);
-        app.add_option("--encoding", m_input.encoding,
-                       "text encoding of a CSV or shapefile: UTF-8, GBK, GB18030... "
-                       "(default: UTF-8, or GB18030 when the bytes are not UTF-8)");
+        add_input_options(app, m_input, m_coords);
+        add_layer_input_option(app, m_layer_input);
         app.add_flag("--with-context", m_gdal.with_context,
                      "also write the rulebook's layers clipped to the sites (ctx_<layer>)");
         add_fail_on_option(app, m_fail_on);
@@ -93,7 +71,7 @@ public:
             for (const auto& w : engine.warnings())
                 std::cerr << "redline: warning: " << w << "\n";
 
-        std::unique_ptr<ApplicationSource> source = open_applications(m_applications, m_input);
+        std::unique_ptr<ApplicationSource> source = open_input(engine, m_applications, m_layer_input, m_input);
         check_datum(*source, engine);
         const bool lines = m_progress == "lines";
         const bool progress =
@@ -225,6 +203,7 @@ private:
 
     std::string m_rulebook;
     std::string m_applications;
+    std::string m_layer_input;
     std::string m_output, m_json, m_csv, m_xlsx, m_report;
     GdalSinkOptions m_gdal;
     InputOptions m_input;

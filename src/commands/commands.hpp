@@ -6,6 +6,7 @@
 #include "redline/application.hpp"
 #include "redline/finding.hpp"
 #include "redline/lang.hpp"
+#include "redline/source.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -35,12 +36,21 @@ std::unique_ptr<Command> make_validate_command();
 std::unique_ptr<Command> make_checks_command();
 std::unique_ptr<Command> make_serve_command();
 std::unique_ptr<Command> make_eia_command();
+std::unique_ptr<Command> make_diff_command();
 
 // Option groups that several commands take (options.cpp), declared once so
 // that their spelling and help never drift apart.
 void add_crs_option(CLI::App& app, std::string& crs, const char* what);
 void add_coords_option(CLI::App& app, std::string& coords);
 void add_fail_on_option(CLI::App& app, std::string& fail_on);
+/// The applications reader's flags (batch, diff): --id-field ... --encoding, --coords.
+void add_input_options(CLI::App& app, InputOptions& input, std::string& coords);
+/// --layer-input NAME (batch, diff).
+void add_layer_input_option(CLI::App& app, std::string& layer);
+/// The records: the APPLICATIONS file, or the rulebook layer --layer-input
+/// names (exactly one of them; UsageError otherwise).
+std::unique_ptr<ApplicationSource> open_input(const Engine& engine, const std::string& applications,
+                                              const std::string& layer_input, const InputOptions& input);
 /// The --coords value as a datum (WGS84 when not given).
 coords::Datum datum_option(const std::string& coords);
 

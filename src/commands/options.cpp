@@ -1,6 +1,7 @@
 #include "commands/commands.hpp"
 
 #include "geometry/coords.hpp"
+#include "io/columns.hpp"
 #include "redline/error.hpp"
 
 namespace redline::commands {
@@ -44,6 +45,52 @@ int fail_on_status(const std::string& fail_on, Outcome worst)
     if (fail_on.empty())
         return 0;
     return worst >= *parse_outcome(fail_on) ? 1 : 0;
+}
+
+void add_input_options(CLI::App& app, InputOptions& input, std::string& coords)
+{
+        app.add_option("--id-field", input.id_field, "application id field (default id)");
+        app.add_option("--industry-field", input.industry_field,
+                       "industry code field (default industry)");
+        app.add_option("--name-field", input.name_field, "name field (default name)");
+        add_crs_option(app, input.crs, "applications'");
+        app.add_option("--layer,--sheet", input.layer,
+                       "layer of a multi-layer applications source; the sheet of a workbook");
+        app.add_option("--wkt-field", input.wkt_field, "column with the site as WKT (attribute tables)");
+        app.add_option("--lon-field", input.lon_field,
+                       "column with the longitude: decimal or degrees-minutes-seconds (119°37′03.3″)");
+        app.add_option("--lat-field", input.lat_field, "column with the latitude (as --lon-field)");
+        app.add_option("--header-row", input.header_row,
+                       "a spreadsheet's header row, 1-based (default: the first row naming an industry "
+                       "column; title rows above it are skipped)")
+            ->check(CLI::Range(1, 1000000));
+        app.footer("Columns found without flags (case, blanks and full-width forms ignored):\n" +
+                   columns::help_text() +
+                   "Coordinates in columns may be decimal degrees or degrees-minutes-seconds "
+                   "(119°37′03.30″, 119°37'03.30\"E, 东经119度37分3.3秒); an industry code a "
+                   "spreadsheet stored as a number (3312.0) reads as 3312.");
+        add_coords_option(app, coords);
+        app.add_option("--encoding", input.encoding,
+                       "text encoding of a CSV or shapefile: UTF-8, GBK, GB18030... "
+                       "(default: UTF-8, or GB18030 when the bytes are not UTF-8)");
+}
+
+void add_layer_input_option(CLI::App& app, std::string& layer)
+{
+    app.add_option("--layer-input", layer,
+                   "screen the features of this layer of the rulebook instead of an applications file "
+                   "(e.g. sources: existing enterprises, keyed by the layer's key; README \"Existing "
+                   "enterprises\")");
+}
+
+std::unique_ptr<ApplicationSource> open_input(const Engine& engine, const std::string& applications,
+                                              const std::string& layer_input, const InputOptions& input)
+{
+    if (applications.empty() == layer_input.empty())
+        throw UsageError("give either APPLICATIONS or --layer-input NAME");
+    if (!layer_input.empty())
+        return open_layer_applications(engine, layer_input, input);
+    return open_applications(applications, input);
 }
 
 } // namespace redline::commands

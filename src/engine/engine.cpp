@@ -333,6 +333,8 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
     site.size = dim == 2 ? geos::area(ctx, geom.get()) : dim == 1 ? geos::length(ctx, geom.get()) : 0;
     site.bounds = geos::bounds(ctx, geom.get());
     site.attributes = &app.attributes;
+    site.origin_layer = app.origin_layer;
+    site.origin_key = app.origin_key;
     st.memo.clear();
     site.memo = &st.memo;
 

@@ -56,6 +56,10 @@ public:
         m_inner->begin(context);
     }
     void write(const SiteResult& r, const Application& app) override { m_inner->write(r, app); }
+    void write_compared(const SiteResult& baseline, const SiteResult& r, const Application& app) override
+    {
+        m_inner->write_compared(baseline, r, app);
+    }
     void finish(const RunSummary& summary) override
     {
         m_inner->finish(summary);

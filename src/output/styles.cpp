@@ -315,6 +315,42 @@ std::string context_qml(const std::string& name, Kind k, const std::string& labe
     return document(k, single(k, p), label.empty() ? "" : labeling(label, k, 8));
 }
 
+std::string changes_qml(Kind k)
+{
+    auto paint = [&](const char* colour) {
+        Paint p;
+        if (k == Kind::Line) {
+            p.stroke = colour;
+            p.width = 1.2;
+        } else {
+            p.fill = k == Kind::Polygon ? with_alpha(colour, 170) : colour;
+            p.stroke = k == Kind::Polygon ? colour : "50,50,50,255";
+            p.width = k == Kind::Polygon ? 0.6 : 0.3;
+            p.size = 3.4;
+        }
+        return p;
+    };
+    const std::vector<Category> cats = {{"stricter", "stricter 趋严", paint(k_red)},
+                                        {"looser", "looser 放宽", paint(k_green)},
+                                        {"same", "same 结论不变、依据变化", paint(k_amber)}};
+    return document(k, categorized("direction", k, cats), labeling("site_id", k, 7));
+}
+
+std::string layer_changes_qml()
+{
+    auto paint = [](const char* colour) {
+        Paint p;
+        p.fill = with_alpha(colour, 120);
+        p.stroke = colour;
+        p.width = 0.5;
+        p.pattern = "b_diagonal";
+        return p;
+    };
+    const std::vector<Category> cats = {{"added", "added 新增范围", paint(k_red)},
+                                        {"removed", "removed 调出范围", paint(k_green)}};
+    return document(Kind::Polygon, categorized("change", Kind::Polygon, cats), labeling("layer", Kind::Polygon, 7));
+}
+
 void write_layer_styles(GDALDataset& ds, const std::vector<StyleRow>& rows)
 {
     gdal::ErrorCapture capture;

@@ -41,6 +41,12 @@ std::string zone_summary_qml(const std::vector<std::string>& load_pct_fields);
 /// labelled with `label_field` when it is not empty.
 std::string context_qml(const std::string& name, Kind k, const std::string& label_field);
 
+/// `redline diff`'s `changes`: categorized on `direction` (stricter red,
+/// looser green, same amber), labelled with `site_id`.
+std::string changes_qml(Kind k);
+/// `layer_changes`: categorized on `change` (added red, removed green), hatched.
+std::string layer_changes_qml();
+
 /// One row of `layer_styles`.
 struct StyleRow {
     std::string table;           ///< f_table_name (the layer's exact name)

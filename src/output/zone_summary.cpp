@@ -38,6 +38,7 @@ void ZoneSummary::add(const SiteResult& r, const Application& app)
         ++row.sites;
         ++row.by_verdict[r.verdict];
         for (std::size_t l = 0; l < m_loads.size(); ++l)
+            if (app.origin_layer.empty() || app.origin_layer != m_loads[l].points_layer)
             for (const auto& [k, v] : app.attributes)
                 if (k == m_loads[l].attr && v)
                     // The capacity check's own figure parser: "１２.５吨" adds 12.5 here too.

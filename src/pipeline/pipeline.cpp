@@ -76,11 +76,17 @@ double since(Clock::time_point& t)
     return s;
 }
 
-void screen_chunk(Lanes& lanes, Chunk& c, const PipelineOptions& options, double* render_seconds)
+void screen_chunk(Lanes& lanes, Lanes& baseline, Chunk& c, const PipelineOptions& options,
+                  double* render_seconds)
 {
     const std::size_t n = c.apps.size();
     c.results.assign(n, SiteResult{});
+    c.baseline.assign(baseline.empty() ? 0 : n, SiteResult{});
     auto screen = [&](std::size_t lane, std::size_t i) {
+        if (!baseline.empty()) { // the same lane, so results never depend on the thread count
+            c.baseline[i] = baseline[lane]->screen(c.apps[i]);
+            render(c.baseline[i], options.lang);
+        }
         c.results[i] = lanes[lane]->screen(c.apps[i]);
         if (render_seconds && lane == 0) {
             Clock::time_point t = Clock::now();
@@ -195,8 +201,12 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
     book.result.threads = threads;
     const bool pipelined = threads > 1;
     Lanes lanes;
-    for (unsigned t = 0; t < threads; ++t)
+    Lanes baseline_lanes;
+    for (unsigned t = 0; t < threads; ++t) {
         lanes.push_back(std::make_unique<Engine::Worker>(engine, keep_input));
+        if (options.baseline)
+            baseline_lanes.push_back(std::make_unique<Engine::Worker>(*options.baseline, keep_input));
+    }
     if (options.profile)
         lanes.front()->enable_timings();
     double read_s = 0, render_s = 0, books_s = 0;
@@ -204,11 +214,17 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
     std::vector<const ResultSink*> sink_order;
     for (const auto& s : sinks)
         sink_order.push_back(s.get());
-    auto timed_write = [&](ResultSink* s, const SiteResult& r, const Application& app) {
+    auto deliver = [](ResultSink* s, const Chunk& c, std::size_t i) {
+        if (c.baseline.empty())
+            s->write(c.results[i], c.apps[i]);
+        else
+            s->write_compared(c.baseline[i], c.results[i], c.apps[i]);
+    };
+    auto timed_write = [&](ResultSink* s, const Chunk& c, std::size_t i) {
         if (!options.profile)
-            return s->write(r, app);
+            return deliver(s, c, i);
         Clock::time_point t = Clock::now();
-        s->write(r, app);
+        deliver(s, c, i);
         const std::size_t k = static_cast<std::size_t>(
             std::find(sink_order.begin(), sink_order.end(), s) - sink_order.begin());
         sink_s[k] += since(t);
@@ -230,7 +246,7 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
     auto write_shared = [&](const Chunk& c) {
         for (std::size_t i = 0; i < c.apps.size() && !cancelled(options); ++i) {
             for (ResultSink* s : shared)
-                timed_write(s, c.results[i], c.apps[i]);
+                timed_write(s, c, i);
             Clock::time_point t = options.profile ? Clock::now() : Clock::time_point{};
             book.audit.add(c.apps[i]);
             book.summary.add(c.results[i], c.apps[i]);
@@ -252,7 +268,7 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
         for (ResultSink* s : alone)
             writers.push_back(std::make_unique<SinkThread>("redline-json", [&options, &timed_write, s](const Chunk& c) {
                 for (std::size_t i = 0; i < c.apps.size() && !cancelled(options); ++i)
-                    timed_write(s, c.results[i], c.apps[i]);
+                    timed_write(s, c, i);
             }));
     }
 
@@ -262,7 +278,7 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
         read_s += since(t);
         if (c->apps.empty())
             break;
-        screen_chunk(lanes, *c, options, options.profile ? &render_s : nullptr);
+        screen_chunk(lanes, baseline_lanes, *c, options, options.profile ? &render_s : nullptr);
         if (cancelled(options))
             break;
         if (!pipelined) {
@@ -280,6 +296,7 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
     const Engine::Worker::Timings lane_times =
         options.profile ? lanes.front()->timings() : Engine::Worker::Timings{};
     lanes.clear(); // their GEOS copies of the layers: not needed to close the outputs
+    baseline_lanes.clear();
     if (cancelled(options))
         throw Cancelled(options.cancel->reason()); // the guard abandons every sink
     if (options.progress)

@@ -26,6 +26,7 @@ void name_this_thread(const char* name);
 struct Chunk {
     std::vector<Application> apps;
     std::vector<SiteResult> results;
+    std::vector<SiteResult> baseline; ///< under PipelineOptions::baseline (empty without one)
 };
 using ChunkPtr = std::shared_ptr<const Chunk>;
 

@@ -10,6 +10,7 @@
 #include "redline/error.hpp"
 #include "redline/layer.hpp"
 #include "redline/rulebook.hpp"
+#include "redline/source.hpp"
 #include "redline/industry.hpp"
 #include "util/text.hpp"
 #include "redline/version.hpp"
@@ -274,6 +275,19 @@ svg .unit { text-anchor: start; }
 
 } // namespace
 
+std::string existing_enterprises_note(Lang lang)
+{
+    return tr(lang,
+              "本次筛查对象为现有企业（存量污染源，规则库图层）。准入清单针对新建、改建、扩建项目；对现有企业，结论回答的是"
+              "“按现行规则，它今天还能否获准”，即需整改、搬迁或关停的名单。总量核算中，企业自身排放已计入所在乡镇的现有负荷，"
+              "不重复计算：扣除其自身后的现有负荷加上其自身排放，再与上限比较。",
+              "The records are existing enterprises (a layer of the rulebook). Access-list rows are about new "
+              "projects; for an existing enterprise the verdict answers \"would it be allowed today\" under the "
+              "rules in force: the list to rectify, relocate or close. In the load caps an enterprise's own load "
+              "is already in its township's existing load and is not counted twice: the existing load without it, "
+              "plus its own, is compared with the cap.");
+}
+
 ReportWriter::ReportWriter(std::string path, ReportLimits limits)
     : m_path(std::move(path)), m_limits(limits)
 {
@@ -283,6 +297,7 @@ void ReportWriter::begin(const SinkContext& context)
 {
     m_engine = &context.engine;
     m_lang = context.lang;
+    m_layer_input = context.source.layer_input;
     m_map.emplace(context.engine, context.lang);
     m_eia = eia_fields::enabled(context.engine);
     m_out.open(m_path, std::ios::binary | std::ios::trunc);
@@ -422,7 +437,10 @@ std::string ReportWriter::head(const RunInfo& info) const
                     (info_value(info, "input_crs").empty() ? rb.input_crs
                                                           : info_value(info, "input_crs"))));
     row(tr(lang, "工具", "tool"), html_escape("redline " REDLINE_VERSION));
-    s += "</table>\n</header>\n";
+    s += "</table>\n";
+    if (!m_layer_input.empty())
+        s += "<p class=\"warn\">" + html_escape(existing_enterprises_note(lang)) + "</p>\n";
+    s += "</header>\n";
     return s;
 }
 

@@ -51,6 +51,10 @@ private:
     std::map<const Layer*, std::unordered_map<std::string, std::vector<std::size_t>>> m_keys;
 };
 
+/// What the verdicts mean when the records are existing enterprises
+/// (--layer-input), as one paragraph of plain text.
+std::string existing_enterprises_note(Lang lang);
+
 class ReportWriter final : public ResultSink {
 public:
     /// Writes `path` (the temporary name write_into_place() renames).
@@ -88,6 +92,7 @@ private:
     std::string m_path;
     const Engine* m_engine = nullptr;
     Lang m_lang = Lang::Zh;
+    std::string m_layer_input; ///< SourceInfo::layer_input
     ReportLimits m_limits;
     std::ofstream m_out;
     std::optional<SiteMap> m_map;
