@@ -180,7 +180,8 @@ CASES = [
     ("4416", {"pv_type": "地面集中", "installed_kw": 6000, "grid_voltage_kv": 10}, [], "登记表", 90),
     ("4416", {"pv_type": "地面集中", "installed_kw": 6001, "grid_voltage_kv": 10}, [], "报告表", 90),
     ("4416", {"pv_type": "居民家用"}, [], "不纳入", None),
-    ("9999", {}, [], "不纳入", None),
+    ("9999", {}, [], "不纳入", None),            # not a GB/T code (redline refuses it: usage error)
+    ("5211", {}, [], "不纳入", None),            # 百货零售: a GB/T code no item covers (第五条)
     ("2319", {"process": "胶印", "solvent_ink_tpa": 10, "industrial_building": "yes"}, [], "报告书", 39),
     ("2319", {"process": "胶印", "solvent_ink_tpa": 0, "lowvoc_ink_tpa": 5, "industrial_building": "yes"}, [],
      "不纳入", None),
@@ -190,8 +191,8 @@ CASES = [
     ("1011", {"project": "河道采砂"}, ["自然保护区"], "不纳入", None),
     ("1011", {"project": "采石场", "process": "开采|破碎"}, ["自然保护区"], "报告书", 11),
     ("1011", {"project": "采石场", "process": "开采|破碎"}, ["永久基本农田"], "报告表", 11),
-    ("0811", {"process": "矿石破碎|集运"}, [], "报告表", 9),
-    ("0811", {"process": "采矿|选矿"}, [], "报告书", 9),
+    ("0810", {"process": "矿石破碎|集运"}, [], "报告表", 9),
+    ("0810", {"process": "采矿|选矿"}, [], "报告书", 9),
     ("1030", {"product": "井盐"}, [], "报告书", 13),
     ("4411", {"energy": "天然气", "construction": "新建"}, [], "报告表", 87),
     ("4411", {"energy": "燃煤", "construction": "新建"}, [], "报告书", 87),
