@@ -302,6 +302,23 @@ Answer decide(const std::vector<const ItemEval*>& evals)
     return a;
 }
 
+/// A code no item covers whose subclasses some items do (a 大类 "C33") would read as 不纳入:
+/// it is too broad to answer.
+void reject_broad_code(const Catalog::Impl& c, const std::string& code)
+{
+    const std::string numeric = code.substr(1);
+    std::vector<std::string> items;
+    for (const auto& item : c.items)
+        for (const auto& ic : item.codes)
+            if (ic.size() > numeric.size() && ic.compare(0, numeric.size(), numeric) == 0) {
+                items.push_back(std::to_string(item.info.number));
+                break;
+            }
+    if (!items.empty())
+        throw InputError("'" + code + "' is broader than the catalog's items (" + join(items, ", ") +
+                         " cover parts of it): give the 中类 or 小类 code");
+}
+
 struct Component {
     std::string code;                  ///< canonical; "" for the project's component
     std::vector<std::string> projects; ///< the project component's words
@@ -366,6 +383,8 @@ Result evaluate(const Catalog& catalog, const Query& query, const IndustryTable&
             if (match)
                 comp.evals.push_back(eval_item(item, numeric, Ctx{c, mine, sensitive, item}));
         }
+        if (!comp.code.empty() && comp.evals.empty())
+            reject_broad_code(c, comp.code);
     }
 
     Result r;

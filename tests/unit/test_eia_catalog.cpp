@@ -174,4 +174,7 @@ TEST_CASE("catalog: unlisted codes are 不纳入 (第五条), unknown ones an er
     CHECK(r.item == 0);
     CHECK_THROWS_AS(run({"C9999"}), eia::InputError);
     CHECK_THROWS_AS(run({"C3360"}, {{"industry", "3360"}}), eia::InputError);
+    // a 大类 whose 中类 fall under different items is too broad to answer
+    CHECK_THROWS_WITH(run({"C33"}), Catch::Contains("66"));
+    CHECK(run({"C336"}, {{"process", "电镀"}}).item == 67);
 }
