@@ -134,6 +134,9 @@ struct Answer {
 struct Result : Answer {
     std::vector<Answer> components; ///< one per code (then one for `project`), in order
     std::string catalog;            ///< the catalog's title
+    /// Quantity facts not given and taken as 0 because the process list (complete, SPEC §6.2)
+    /// names no process that uses them, e.g. no coating process → no coatings used.
+    std::vector<std::string> assumed;
 };
 
 /// The category of the project. Throws InputError for an unknown code,

@@ -664,6 +664,17 @@ PROCESS_ALIASES = {"化学镀": "电镀", "阳极氧化": "电镀",
                    # the PDF prints 报告书 of item 172 with a Latin I; the words here use Ⅰ
                    "使用I类放射源": "使用Ⅰ类放射源", "销售I类射线装置": "销售Ⅰ类射线装置",
                    "建造I类射线装置": "建造Ⅰ类射线装置", "使用I类射线装置": "使用Ⅰ类射线装置"}
+# The `process` fact is the complete list of the project's processes (SPEC §6.2). A quantity
+# below is used only by a process whose word contains one of these stems: when `process` is given
+# and none of its words does, the quantity is 0 (a project that coats nothing uses no coatings).
+# Stems, not words, so that any coating word (静电喷涂, 浸漆, 烤漆...) keeps the figure unknown.
+COATING = ["涂", "漆", "喷粉", "喷塑", "浸塑", "电泳"]
+PROCESS_USES = {
+    "solvent_coating_tpa": COATING, "lowvoc_coating_tpa": COATING, "powder_coating_tpa": COATING,
+    "solvent_adhesive_tpa": ["胶", "粘", "黏", "贴合", "复合"],
+    "solvent_treating_agent_tpa": ["处理剂", "胶", "粘", "黏"],
+    "solvent_ink_tpa": ["印", "墨"], "lowvoc_ink_tpa": ["印", "墨"],
+}
 CN_NUM = "一二三四五六七八九十"
 
 
@@ -718,8 +729,11 @@ def build(pdf):
                                 "component being evaluated, known and empty for a component given by project only",
                                 "yes/no facts take the values yes / no",
                                 "item `star_codes`: the codes printed with `*` (item 83 stars only 403)",
+                                "process_uses {FACT: [stems]}: when `process` is given and none of its words "
+                                "contains a stem of FACT, an absent FACT is 0 (the list is complete)",
                                 "section `codes`, `text`"],
            "facts": FACTS, "sensitive_terms": SENSITIVE_TERMS, "process_aliases": PROCESS_ALIASES,
+           "process_uses": PROCESS_USES,
            "notes": [{"id": "说明" + CN_NUM[n - 1], "text": t} for n, t in eia_extract.notes_text(pdf)]}
     doc["sections"] = []
     for i, text in enumerate(sections, 1):

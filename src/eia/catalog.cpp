@@ -225,6 +225,13 @@ Catalog::Impl load(const json& j)
     if (j.contains("process_aliases"))
         for (const auto& [from, to] : j.at("process_aliases").items())
             c.aliases[from] = to.get<std::string>();
+    if (j.contains("process_uses"))
+        for (const auto& [fact, stems] : j.at("process_uses").items()) {
+            auto f = c.fact_index.find(fact);
+            if (f == c.fact_index.end() || c.facts[f->second].kind != "number")
+                l.fail("process_uses names '" + fact + "', which is not a numeric fact");
+            c.process_uses[fact] = stems.get<std::vector<std::string>>();
+        }
     for (const auto& item : j.at("items"))
         l.item(item);
     return c;

@@ -50,6 +50,9 @@ struct Catalog::Impl {
     std::vector<std::string> terms;
     std::map<std::string, std::string, std::less<>> term_class;
     std::map<std::string, std::string, std::less<>> aliases; ///< process word → catalog word
+    /// Quantity fact → stems of the process words that use it: with `process` given and no word
+    /// containing a stem, an absent quantity is 0 (the process list is complete).
+    std::map<std::string, std::vector<std::string>, std::less<>> process_uses;
     std::set<std::string, std::less<>> project_words; ///< every `project` value an item maps or a condition reads
     std::vector<Item> items;
 };

@@ -359,12 +359,55 @@ std::vector<Component> components(const Catalog& catalog, const Query& q, const 
     return out;
 }
 
+void facts_read(const Cond& cond, std::set<std::string>& out)
+{
+    if (!cond.fact.empty())
+        out.insert(cond.fact);
+    for (const auto& kid : cond.kids)
+        facts_read(kid, out);
+}
+
+/// The assumed facts (KnownFacts::assumed) that a condition of an evaluated item reads.
+std::vector<std::string> assumed_and_read(const KnownFacts& facts, const std::vector<Component>& comps)
+{
+    std::set<std::string> read;
+    for (const auto& comp : comps)
+        for (const auto& e : comp.evals) {
+            if (e.item->scope)
+                facts_read(*e.item->scope, read);
+            for (const auto& col : e.item->columns)
+                facts_read(col.when, read);
+        }
+    std::vector<std::string> out;
+    for (const auto& f : facts.assumed())
+        if (read.count(f))
+            out.push_back(f);
+    return out;
+}
+
+Result evaluate_with(const Catalog& catalog, const Query& query, const IndustryTable& table, bool assume);
+
 } // namespace
 
 Result evaluate(const Catalog& catalog, const Query& query, const IndustryTable& table)
 {
+    Result r = evaluate_with(catalog, query, table, true);
+    // `assumed` names the derived zeros only where they decided something: without them the
+    // answer would be another (typically UNKNOWN).
+    if (!r.assumed.empty()) {
+        const Result strict = evaluate_with(catalog, query, table, false);
+        if (strict.category == r.category && strict.item == r.item && strict.column == r.column)
+            r.assumed.clear();
+    }
+    return r;
+}
+
+namespace {
+
+Result evaluate_with(const Catalog& catalog, const Query& query, const IndustryTable& table, bool assume)
+{
     const Catalog::Impl& c = catalog.impl();
-    const KnownFacts facts = KnownFacts::parse(catalog, query.facts);
+    const KnownFacts facts = KnownFacts::parse(catalog, query.facts, assume);
     const std::set<std::string> sensitive = check_sensitive(catalog, query.sensitive);
     std::vector<Component> comps = components(catalog, query, table, facts);
     for (auto& comp : comps) {
@@ -389,6 +432,7 @@ Result evaluate(const Catalog& catalog, const Query& query, const IndustryTable&
 
     Result r;
     r.catalog = c.title;
+    r.assumed = assumed_and_read(facts, comps);
     std::vector<const ItemEval*> all;
     std::vector<std::string> deciding_code; // per entry of `all`
     for (const auto& comp : comps) {
@@ -411,6 +455,8 @@ Result evaluate(const Catalog& catalog, const Query& query, const IndustryTable&
         }
     return r;
 }
+
+} // namespace
 
 Result evaluate(const Catalog& catalog, const Query& query)
 {

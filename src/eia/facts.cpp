@@ -83,7 +83,8 @@ std::string normalise_word(const Catalog::Impl& c, const std::string& fact, cons
     return w;
 }
 
-KnownFacts KnownFacts::parse(const Catalog& catalog, const std::map<std::string, std::string>& raw)
+KnownFacts KnownFacts::parse(const Catalog& catalog, const std::map<std::string, std::string>& raw,
+                             bool assume_unused)
 {
     KnownFacts out;
     for (const auto& [key, value] : raw) {
@@ -102,7 +103,28 @@ KnownFacts KnownFacts::parse(const Catalog& catalog, const std::map<std::string,
         }
         out.m_words[key] = parse_words(catalog, *f, value);
     }
+    if (assume_unused)
+        out.assume_unused_quantities(catalog);
     return out;
+}
+
+void KnownFacts::assume_unused_quantities(const Catalog& catalog)
+{
+    const auto* process = words("process");
+    if (!process)
+        return;
+    for (const auto& [fact, stems] : catalog.impl().process_uses) {
+        if (m_numbers.count(fact))
+            continue;
+        const bool used = std::any_of(process->begin(), process->end(), [&](const std::string& w) {
+            return std::any_of(stems.begin(), stems.end(),
+                               [&](const std::string& s) { return w.find(s) != std::string::npos; });
+        });
+        if (!used) {
+            m_numbers[fact] = 0;
+            m_assumed.push_back(fact);
+        }
+    }
 }
 
 std::optional<double> KnownFacts::number(const std::string& key) const

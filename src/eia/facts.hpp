@@ -17,11 +17,15 @@ class KnownFacts {
 public:
     /// Throws InputError for an unknown key (listing the accepted ones) or a
     /// value that is not of the fact's kind.
-    static KnownFacts parse(const Catalog& catalog, const std::map<std::string, std::string>& raw);
+    static KnownFacts parse(const Catalog& catalog, const std::map<std::string, std::string>& raw,
+                            bool assume_unused = true);
 
     std::optional<double> number(const std::string& key) const;
     /// A text, yes/no or list fact's words (normalised); nullptr when absent.
     const std::vector<std::string>* words(const std::string& key) const;
+    /// The quantity facts taken as 0 because the (complete) process list names no process that
+    /// uses them (the catalog's process_uses), in key order.
+    const std::vector<std::string>& assumed() const { return m_assumed; }
     /// A copy with `key` set to `words` (the component's `industry`).
     KnownFacts with(const std::string& key, std::vector<std::string> words) const
     {
@@ -33,6 +37,9 @@ public:
 private:
     std::map<std::string, double> m_numbers;
     std::map<std::string, std::vector<std::string>> m_words;
+    std::vector<std::string> m_assumed;
+
+    void assume_unused_quantities(const Catalog& catalog);
 };
 
 /// "yes" / "no" for the ways people write them (是/否, y/n, true/false, 1/0,

@@ -103,6 +103,7 @@ std::string to_json(const Result& r, int indent)
     auto& comps = j["components"] = nlohmann::ordered_json::array();
     for (const auto& c : r.components)
         comps.push_back(answer_json(c, true));
+    j["assumed"] = r.assumed;
     j["catalog"] = r.catalog;
     return j.dump(indent);
 }
@@ -172,6 +173,15 @@ std::string to_text(const Result& r, const Catalog& catalog, Lang lang)
                 label += tr(lang, "（" + f->unit + "）", " (" + f->unit + ")");
             os << "  --fact " << key << "=…  " << label << "\n";
         }
+    }
+    if (!r.assumed.empty()) {
+        std::vector<std::string> labels;
+        for (const auto& key : r.assumed) {
+            const FactInfo* f = catalog.fact(key);
+            labels.push_back(f ? tr(lang, f->zh, f->en) : key);
+        }
+        os << tr(lang, "按所列工艺（完整列出）推定为 0：", "taken as 0 from the (complete) process list: ")
+           << join(labels, tr(lang, "、", ", ")) << "\n";
     }
     os << tr(lang, "（", "(") << r.catalog << tr(lang, "）", ")") << "\n";
     return os.str();

@@ -103,6 +103,11 @@ class Reader:
 
     def answer(self, code=None, facts=None, sens=()):
         facts = dict(facts or {})
+        if "process" in facts:   # the list is complete: a quantity no listed process uses is 0
+            words = [w for w in str(facts["process"]).split("|") if w]
+            for fact, stems in self.doc.get("process_uses", {}).items():
+                if fact not in facts and not any(s in w for w in words for s in stems):
+                    facts[fact] = 0
         facts.setdefault("industry", code or "")     # a project-only query: no code, known
         projects = self.listf(facts, "project") if "project" in facts else []
         found = []
@@ -126,7 +131,11 @@ CASES = [
     ("3360", {"process": "化学镀"}, [], "报告书", 67),
     ("3360", {"process": "热镀锌|钝化"}, [], "报告书", 67),
     ("3360", {"process": "热镀锌", "solvent_coating_tpa": 0, "lowvoc_coating_tpa": 0}, [], "报告表", 67),
-    ("3360", {"process": "热镀锌"}, [], "UNKNOWN", None),       # the solvent coating figure could change it
+    # `process` is the complete list: no coating process listed → no coatings used (process_uses)
+    ("3360", {"process": "热镀锌"}, [], "报告表", 67),
+    ("3311", {"process": "焊接|组装"}, [], "不纳入", None),
+    ("3311", {"process": "静电喷涂|组装"}, [], "UNKNOWN", None),   # a coating word: the figures decide
+    ("3311", {"process": "静电喷涂|组装", "solvent_coating_tpa": 10}, [], "报告书", 66),
     ("3311", {"solvent_coating_tpa": 12}, [], "报告书", 66),
     ("3389", {"process": "喷漆|组装", "solvent_coating_tpa": 10}, [], "报告书", 66),
     ("3389", {"process": "喷漆|组装", "solvent_coating_tpa": 9.9, "lowvoc_coating_tpa": 0}, [], "报告表", 66),
