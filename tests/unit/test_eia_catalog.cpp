@@ -178,3 +178,26 @@ TEST_CASE("catalog: unlisted codes are 不纳入 (第五条), unknown ones an er
     CHECK_THROWS_WITH(run({"C33"}), Catch::Contains("66"));
     CHECK(run({"C336"}, {{"process", "电镀"}}).item == 67);
 }
+
+TEST_CASE("catalog: the process list is complete, so quantities no listed process uses are 0",
+          "[eia][catalog]")
+{
+    // 66: 仅分割、焊接、组装 excepted from 其他; no coating process → no coatings → 不纳入, and the
+    // answer says which figures it took as 0.
+    auto r = run({"C3311"}, {{"process", "焊接|组装"}});
+    CHECK(r.category == Category::None);
+    CHECK(r.item == 66);
+    CHECK(r.assumed == Keys{"lowvoc_coating_tpa", "solvent_coating_tpa"});
+    // A coating word (any word containing a stem: 涂) leaves the figures unknown.
+    r = run({"C3311"}, {{"process", "静电喷涂|组装"}});
+    CHECK(r.category == Category::Unknown);
+    CHECK(r.assumed.empty());
+    // A figure given wins over the derivation.
+    CHECK(category({"C3311"}, {{"process", "焊接|组装"}, {"solvent_coating_tpa", "12"}}) == Category::Report);
+    // Decided by 电镀 anyway: nothing is reported as assumed.
+    r = run({"C3360"}, {{"process", "电镀"}});
+    CHECK(r.category == Category::Report);
+    CHECK(r.assumed.empty());
+    // 67: hot-dip galvanising without passivation, no coating → 其他 报告表.
+    CHECK(category({"C3360"}, {{"process", "热镀锌"}}) == Category::Table);
+}
