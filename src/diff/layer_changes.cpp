@@ -11,6 +11,7 @@
 #include "redline/layer.hpp"
 #include "redline/rulebook.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace redline {
@@ -64,43 +65,88 @@ geos::GeomPtr robust_difference(geos::Context& ctx, const GEOSGeometry* a, const
     }
 }
 
-/// The union of the features of `mine` that are not in `theirs` (geometry
-/// for geometry), minus every feature of `theirs` near them.
-geos::GeomPtr only_in(geos::Context& ctx, const Polygons& mine, const Polygons& theirs)
+std::vector<const GEOSGeometry*> raw(const std::vector<geos::GeomPtr>& v)
 {
-    std::map<std::vector<unsigned char>, int> unmatched;
+    std::vector<const GEOSGeometry*> out;
+    for (const auto& g : v)
+        out.push_back(g.get());
+    return out;
+}
+
+/// The features of `mine` whose geometry is not in `theirs` (each match used once).
+std::vector<std::size_t> unmatched_features(const Polygons& mine, const Polygons& theirs)
+{
+    std::map<std::vector<unsigned char>, int> left;
     for (const auto& w : theirs.wkb)
-        ++unmatched[w];
-    std::vector<geos::GeomPtr> own_parts, other_parts;
-    std::vector<geos::Bounds> own_bounds;
+        ++left[w];
+    std::vector<std::size_t> out;
     for (std::size_t i = 0; i < mine.wkb.size(); ++i) {
-        auto it = unmatched.find(mine.wkb[i]);
-        if (it != unmatched.end() && it->second > 0) {
+        auto it = left.find(mine.wkb[i]);
+        if (it != left.end() && it->second > 0)
             --it->second; // the same feature in both: nothing changed there
-            continue;
-        }
-        own_parts.push_back(geos::from_wkb(ctx, mine.wkb[i]));
-        own_bounds.push_back(mine.bounds[i]);
+        else
+            out.push_back(i);
     }
-    if (own_parts.empty())
-        return nullptr;
-    for (std::size_t j = 0; j < theirs.wkb.size(); ++j)
-        for (const geos::Bounds& b : own_bounds)
-            if (meet(b, theirs.bounds[j])) {
-                other_parts.push_back(geos::from_wkb(ctx, theirs.wkb[j]));
-                break;
-            }
-    auto raw = [](const std::vector<geos::GeomPtr>& v) {
-        std::vector<const GEOSGeometry*> out;
-        for (const auto& g : v)
-            out.push_back(g.get());
-        return out;
+    return out;
+}
+
+/// `features` grouped into clusters whose bounds meet (transitively), each
+/// cluster in input order, clusters by their first feature: overlays stay local.
+std::vector<std::vector<std::size_t>> clusters(const Polygons& p, const std::vector<std::size_t>& features)
+{
+    std::vector<std::size_t> parent(features.size());
+    for (std::size_t i = 0; i < parent.size(); ++i)
+        parent[i] = i;
+    auto root = [&](std::size_t i) {
+        while (parent[i] != i)
+            i = parent[i] = parent[parent[i]];
+        return i;
     };
-    geos::GeomPtr own_union = geos::union_all(ctx, raw(own_parts));
-    if (other_parts.empty())
-        return own_union;
-    geos::GeomPtr other_union = geos::union_all(ctx, raw(other_parts));
-    return robust_difference(ctx, own_union.get(), other_union.get());
+    std::vector<std::size_t> by_x(features.size());
+    for (std::size_t i = 0; i < by_x.size(); ++i)
+        by_x[i] = i;
+    std::sort(by_x.begin(), by_x.end(),
+              [&](std::size_t a, std::size_t b) { return p.bounds[features[a]].minx < p.bounds[features[b]].minx; });
+    for (std::size_t k = 0; k < by_x.size(); ++k)
+        for (std::size_t m = k + 1; m < by_x.size(); ++m) {
+            const geos::Bounds& a = p.bounds[features[by_x[k]]];
+            const geos::Bounds& b = p.bounds[features[by_x[m]]];
+            if (b.minx > a.maxx)
+                break;
+            if (meet(a, b))
+                parent[root(by_x[m])] = root(by_x[k]);
+        }
+    std::map<std::size_t, std::size_t> slot; // root -> cluster
+    std::vector<std::vector<std::size_t>> out;
+    for (std::size_t i = 0; i < features.size(); ++i) {
+        auto [it, fresh] = slot.emplace(root(i), out.size());
+        if (fresh)
+            out.emplace_back();
+        out[it->second].push_back(features[i]);
+    }
+    return out;
+}
+
+/// Where the features of `mine` that are not in `theirs` reach beyond
+/// `theirs`: per cluster, its union minus the features of `theirs` near it.
+std::vector<geos::GeomPtr> only_in(geos::Context& ctx, const Polygons& mine, const Polygons& theirs)
+{
+    std::vector<geos::GeomPtr> out;
+    for (const auto& cluster : clusters(mine, unmatched_features(mine, theirs))) {
+        std::vector<geos::GeomPtr> own, other;
+        for (std::size_t i : cluster)
+            own.push_back(geos::from_wkb(ctx, mine.wkb[i]));
+        for (std::size_t j = 0; j < theirs.wkb.size(); ++j)
+            for (std::size_t i : cluster)
+                if (meet(mine.bounds[i], theirs.bounds[j])) {
+                    other.push_back(geos::from_wkb(ctx, theirs.wkb[j]));
+                    break;
+                }
+        geos::GeomPtr u = geos::union_all(ctx, raw(own));
+        out.push_back(other.empty() ? std::move(u)
+                                    : robust_difference(ctx, u.get(), geos::union_all(ctx, raw(other)).get()));
+    }
+    return out;
 }
 
 /// The polygons of `g` (a difference may leave lines and points on shared
@@ -153,8 +199,10 @@ LayerChanges compare_layers(const Engine& old_engine, const Engine& new_engine)
             continue; // points or lines: no area to compare
         out.compared.push_back(layer->name());
         const double tol = nb.area_tolerance;
-        add_pieces(ctx, only_in(ctx, now, then).get(), layer->name(), true, tol, out.areas);
-        add_pieces(ctx, only_in(ctx, then, now).get(), layer->name(), false, tol, out.areas);
+        for (const auto& g : only_in(ctx, now, then))
+            add_pieces(ctx, g.get(), layer->name(), true, tol, out.areas);
+        for (const auto& g : only_in(ctx, then, now))
+            add_pieces(ctx, g.get(), layer->name(), false, tol, out.areas);
     }
     return out;
 }

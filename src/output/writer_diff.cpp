@@ -20,6 +20,12 @@ std::vector<std::string> change_texts(const RecordChange& c)
     return out;
 }
 
+/// The geometry kinds written: QGIS gives a mixed table the kind of its first geometry.
+struct Kinds {
+    std::set<styles::Kind> all;
+    std::optional<styles::Kind> first;
+};
+
 [[noreturn]] void needs_both()
 {
     throw OutputError("the diff outputs need each record screened under both rulebooks");
@@ -55,7 +61,7 @@ private:
     gdal::DatasetPtr m_ds;
     OGRLayer* m_changes = nullptr;
     OGRLayer* m_errors = nullptr;
-    std::set<styles::Kind> m_kinds;
+    Kinds m_kinds;
     bool m_in_transaction = false;
 };
 
@@ -91,15 +97,18 @@ void DiffGdalWriter::write_compared(const SiteResult& o, const SiteResult& n, co
         write_error(o, n, app);
 }
 
-void set_geometry(OGRFeature& f, const SiteResult& o, const SiteResult& n, std::set<styles::Kind>* kinds)
+void set_geometry(OGRFeature& f, const SiteResult& o, const SiteResult& n, Kinds* kinds)
 {
     const auto& wkb = n.geometry.empty() ? o.geometry : n.geometry;
     if (wkb.empty())
         return;
     gdal::GeometryPtr g = wkb_to_ogr(wkb);
     if (kinds)
-        if (auto k = styles::kind_of(g->getGeometryType()))
-            kinds->insert(*k);
+        if (auto k = styles::kind_of(g->getGeometryType())) {
+            kinds->all.insert(*k);
+            if (!kinds->first)
+                kinds->first = k;
+        }
     f.SetGeometryDirectly(g.release());
 }
 
@@ -169,10 +178,10 @@ void DiffGdalWriter::write_styles()
         return; // layer_styles and views are GeoPackage things
     std::vector<styles::StyleRow> rows;
     const std::string geom = m_changes->GetGeometryColumn();
-    if (!m_kinds.empty())
+    if (m_kinds.first)
         rows.push_back({"changes", geom, "redline change", "changed records: stricter red, looser green",
-                        styles::changes_qml(*m_kinds.begin())});
-    for (styles::Kind k : m_kinds)
+                        styles::changes_qml(*m_kinds.first)});
+    for (styles::Kind k : m_kinds.all)
         rows.push_back({styles::write_kind_view(*m_ds, *m_changes, k), geom, "redline change",
                         "changed records: stricter red, looser green", styles::changes_qml(k)});
     if (OGRLayer* lc = m_ds->GetLayerByName("layer_changes"))

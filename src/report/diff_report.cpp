@@ -31,6 +31,7 @@ table { border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; font-size: 8.
 th, td { border: 0.6px solid #bbb; padding: 1mm 1.4mm; vertical-align: top; text-align: left; }
 th { background: #eef0f3; } td.n { text-align: right; white-space: nowrap; }
 td.code { font-family: "DejaVu Sans Mono", monospace; word-break: break-all; }
+td.id { font-family: "DejaVu Sans Mono", monospace; white-space: nowrap; }
 .d-stricter { color: #d7191c; } .d-looser { color: #1a9850; } .d-same { color: #b07800; }
 .note { background: #eef5ff; border-left: 3px solid #4a7fb5; padding: 1.5mm 2.5mm; }
 .clause { color: #444; font-size: 8.5pt; }
@@ -127,7 +128,7 @@ void DiffReportWriter::write_compared(const SiteResult& o, const SiteResult& n, 
     m_counts.add(o, n, c ? &*c : nullptr);
     if (o.verdict == Outcome::Error || n.verdict == Outcome::Error) {
         if (m_error_rows++ < m_max)
-            m_errors += "<tr><td class=\"code\">" + esc(n.site_id) + "</td><td>" + esc(app.name) + "</td><td>" +
+            m_errors += "<tr><td class=\"id\">" + esc(n.site_id) + "</td><td>" + esc(app.name) + "</td><td>" +
                         verdict_cell(o.verdict, m_lang) + "</td><td>" + verdict_cell(n.verdict, m_lang) +
                         "</td><td>" + esc(o.error) + "</td><td>" + esc(n.error) + "</td></tr>\n";
     }
@@ -242,7 +243,7 @@ std::string DiffReportWriter::direction_html(Direction d) const
             for (const auto& k : c.changed)
                 if (k.key.rfind(rule + ":", 0) == 0)
                     what.push_back(k.text());
-            rows += "<tr><td class=\"code\">" + esc(c.site_id) + "</td><td>" + esc(r.name) + "</td><td>" +
+            rows += "<tr><td class=\"id\">" + esc(c.site_id) + "</td><td>" + esc(r.name) + "</td><td>" +
                     verdict_cell(c.old_verdict, lang) + " → " + verdict_cell(c.new_verdict, lang) +
                     "</td><td class=\"code\">" + html_escape(join(what, "; ")) + "</td></tr>\n";
         }
