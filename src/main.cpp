@@ -38,6 +38,8 @@ int main(int argc, char** argv)
          commands::make_checks_command()},
         {"serve", "answer checks over HTTP (JSON), the rulebook loaded once",
          commands::make_serve_command()},
+        {"zoning", "map where an industry may go: the verdict a point site gets, polygon by polygon",
+         commands::make_zoning_command()},
     };
     for (auto& e : entries) {
         e.sub = app.add_subcommand(e.name, e.help);

@@ -34,6 +34,7 @@ std::unique_ptr<Command> make_batch_command();
 std::unique_ptr<Command> make_validate_command();
 std::unique_ptr<Command> make_checks_command();
 std::unique_ptr<Command> make_serve_command();
+std::unique_ptr<Command> make_zoning_command();
 
 // Option groups that several commands take (options.cpp), declared once so
 // that their spelling and help never drift apart.

@@ -4,6 +4,8 @@
 #include "util/text.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <memory>
 
 namespace redline {
 
@@ -213,6 +215,87 @@ Distance distance(Workspace& ws, const Site& site, const Layer& layer, std::size
     geos::GeomPtr g = geos::own(ctx, raw, "nearest line");
     d.line = geos::to_wkb(ctx, g.get());
     return d;
+}
+
+namespace {
+
+/// `g`'s segments as two-point lines and its points, into `out` (owned).
+void collect_segments(geos::Context& ctx, const GEOSGeometry* g, std::vector<GEOSGeometry*>& out)
+{
+    GEOSContextHandle_t h = ctx.handle();
+    const int type = GEOSGeomTypeId_r(h, g);
+    if (type == GEOS_POINT) {
+        if (!geos::is_empty(ctx, g))
+            out.push_back(geos::clone(ctx, g).release());
+        return;
+    }
+    if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
+        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, g);
+        unsigned n = 0;
+        GEOSCoordSeq_getSize_r(h, seq, &n);
+        for (unsigned i = 0; i + 1 < n; ++i) {
+            double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+            GEOSCoordSeq_getXY_r(h, seq, i, &x0, &y0);
+            GEOSCoordSeq_getXY_r(h, seq, i + 1, &x1, &y1);
+            GEOSCoordSequence* s = GEOSCoordSeq_create_r(h, 2, 2);
+            GEOSCoordSeq_setXY_r(h, s, 0, x0, y0);
+            GEOSCoordSeq_setXY_r(h, s, 1, x1, y1);
+            out.push_back(geos::own(ctx, GEOSGeom_createLineString_r(h, s), "segment").release());
+        }
+        return;
+    }
+    if (type == GEOS_POLYGON) {
+        if (geos::is_empty(ctx, g))
+            return;
+        collect_segments(ctx, GEOSGetExteriorRing_r(h, g), out);
+        for (int i = 0; i < GEOSGetNumInteriorRings_r(h, g); ++i)
+            collect_segments(ctx, GEOSGetInteriorRingN_r(h, g, i), out);
+        return;
+    }
+    for (int i = 0; i < GEOSGetNumGeometries_r(h, g); ++i)
+        collect_segments(ctx, GEOSGetGeometryN_r(h, g, i), out);
+}
+
+} // namespace
+
+geos::GeomPtr within_distance(geos::Context& ctx, const GEOSGeometry* g, double metres, double slack)
+{
+    if (!(metres > 0))
+        return nullptr;
+    GEOSContextHandle_t h = ctx.handle();
+    // GEOS puts the arc vertices of a round cap on the radius r, at most
+    // (pi/2)/q apart; a chord's nearest point to the centre is then at
+    // least r cos(pi/(4q)). Chords beyond metres + slack/2, vertices at r <=
+    // metres + slack.
+    const double inner = metres + slack / 2;
+    const double half_step = std::acos(inner / (metres + slack));
+    const int quadsegs = std::clamp(static_cast<int>(std::ceil(M_PI / (4 * half_step))), 8, 4096);
+    const double radius = inner / std::cos(M_PI / (4 * quadsegs));
+    std::vector<GEOSGeometry*> parts;
+    collect_segments(ctx, g, parts);
+    GEOSGeometry* coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(),
+                                                     static_cast<unsigned>(parts.size()));
+    if (!coll) {
+        for (GEOSGeometry* p : parts)
+            GEOSGeom_destroy_r(h, p);
+    }
+    geos::GeomPtr segments = geos::own(ctx, coll, "segments");
+    struct ParamsDeleter {
+        GEOSContextHandle_t h;
+        void operator()(GEOSBufferParams* p) const noexcept { GEOSBufferParams_destroy_r(h, p); }
+    };
+    std::unique_ptr<GEOSBufferParams, ParamsDeleter> params(GEOSBufferParams_create_r(h), ParamsDeleter{h});
+    if (!params)
+        throw LibraryError("GEOS buffer parameters: " + ctx.last_error());
+    GEOSBufferParams_setQuadrantSegments_r(h, params.get(), quadsegs);
+    GEOSBufferParams_setEndCapStyle_r(h, params.get(), GEOSBUF_CAP_ROUND);
+    GEOSBufferParams_setJoinStyle_r(h, params.get(), GEOSBUF_JOIN_ROUND);
+    geos::GeomPtr band =
+        geos::own(ctx, GEOSBufferWithParams_r(h, segments.get(), params.get(), radius), "buffer");
+    if (geos::dimension(ctx, g) < 2)
+        return band;
+    geos::GeomPtr area = geos::keep_dimension(ctx, g, 2);
+    return geos::own(ctx, GEOSUnion_r(h, band.get(), area.get()), "union");
 }
 
 } // namespace redline
