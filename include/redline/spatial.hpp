@@ -88,11 +88,11 @@ Distance distance(Workspace& ws, const Site& site, const Layer& layer, std::size
 /// Zoning: a polygon containing every point closer than `metres` to `g`
 /// (edge to edge, 0 inside), whose boundary lies between `metres + slack/2`
 /// and `metres + slack` of `g` -- on the safe side of a setback: never
-/// smaller than the open set it draws. Built as `g`'s polygons united with
-/// the buffer of each of its segments (a two-point line: GEOS's buffer input
-/// simplification, which moves a boundary by up to 1% of the distance, never
-/// applies), radius and segments per quadrant chosen so that every chord
-/// stays beyond `metres`. Null when `metres` <= 0.
+/// smaller than the open set it draws. Built exactly from its pieces (`g`'s
+/// polygons, a rectangle per segment, at each vertex the wedge of directions
+/// in which the vertex is the nearest point, arcs drawn with chords beyond
+/// the distance), not with GEOS's buffer, whose input simplification can move
+/// a boundary by up to 1% of the distance. Null when `metres` <= 0.
 geos::GeomPtr within_distance(geos::Context& ctx, const GEOSGeometry* g, double metres, double slack);
 
 } // namespace redline

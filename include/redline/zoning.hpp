@@ -11,7 +11,7 @@
 //
 // Every check contributes its region (Check::region, check.hpp); the regions
 // are overlaid cell by cell (each feature of the coverage layer) with GEOS
-// OverlayNG on a fixed precision grid, verdicts combined as SPEC §4, and
+// OverlayNG, verdicts combined as SPEC §4, slivers joined to a neighbour and
 // faces with the same answer dissolved.
 #pragma once
 
@@ -34,11 +34,12 @@ struct ZoningRequest {
 };
 
 struct ZoningOptions {
-    /// m: the precision grid of the overlay (OverlayNG snap-rounding).
-    double grid = 0.001;
     /// m: how far beyond its distance a setback's drawn buffer may reach
     /// (never short of it: the map errs on the strict side).
     double slack = 0.02;
+    /// m: a face thinner than this everywhere is joined to its largest
+    /// neighbour (a sliver where two layers' boundaries nearly coincide).
+    double sliver_width = 0.01;
     ProgressFn progress;                 ///< may be empty
     const CancelToken* cancel = nullptr; ///< may be null; Cancelled is thrown
 };
@@ -68,7 +69,7 @@ struct ZoningResult {
     std::vector<ZoningPolygon> polygons; ///< by township, unit, verdict
     std::vector<ZoningSummaryRow> summary; ///< by township key
     double coverage_km2 = 0;
-    double grid = 0, slack = 0;
+    double slack = 0;
     /// (stage, seconds): "region <id>" and "overlay <id>" per check, then
     /// cells, townships, units, dissolve.
     std::vector<std::pair<std::string, double>> budget;

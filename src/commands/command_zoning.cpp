@@ -38,8 +38,6 @@ public:
             ->required();
         app.add_option("-f,--format", m_format, "GDAL vector format (default GPKG)");
         app.add_option("--report", m_report, "HTML page: the map and the summary table");
-        app.add_option("--grid", m_grid, "m: precision grid of the overlay (default 0.001)")
-            ->check(CLI::PositiveNumber);
         app.add_option("--progress", m_progress, "auto, bar, lines or none")
             ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
         app.add_flag("--profile", m_profile, "print the time of each stage (per check) on stderr");
@@ -60,7 +58,6 @@ public:
         Engine engine(m_rulebook);
         const double load = seconds_since(started);
         ZoningOptions options;
-        options.grid = m_grid;
         options.cancel = &m_cancel;
         set_progress(options, global);
         ZoningResult z;
@@ -126,7 +123,6 @@ private:
     std::vector<std::string> m_attrs;
     std::string m_format = "GPKG";
     std::string m_progress = "auto";
-    double m_grid = 0.001;
     bool m_profile = false;
     CancelToken m_cancel;
 };

@@ -43,8 +43,8 @@ Key answer(const Face& f, const std::vector<PieceAnswer>& pieces, const std::vec
     return k;
 }
 
-/// The union of `parts` (consumed) on the grid.
-geos::GeomPtr unite(geos::Context& ctx, std::vector<geos::GeomPtr>& parts, double grid)
+/// The union of `parts` (consumed).
+geos::GeomPtr unite(geos::Context& ctx, std::vector<geos::GeomPtr>& parts)
 {
     if (parts.size() == 1)
         return std::move(parts.front());
@@ -57,7 +57,10 @@ geos::GeomPtr unite(geos::Context& ctx, std::vector<geos::GeomPtr>& parts, doubl
         for (GEOSGeometry* g : raw)
             GEOSGeom_destroy_r(ctx.handle(), g);
     geos::GeomPtr all = geos::own(ctx, coll, "collection");
-    return polygonal(ctx, geos::own(ctx, GEOSUnaryUnionPrec_r(ctx.handle(), all.get(), grid), "union"));
+    // The faces share their edges exactly: a floating union keeps every
+    // vertex (a snap-rounded one would bend edges near the vertices of
+    // neighbouring groups).
+    return polygonal(ctx, geos::own(ctx, GEOSUnaryUnion_r(ctx.handle(), all.get()), "union"));
 }
 
 void add_polygons(geos::Context& ctx, const Engine& engine, const Key& key, const GEOSGeometry* g,
@@ -91,14 +94,14 @@ void add_polygons(geos::Context& ctx, const Engine& engine, const Key& key, cons
 
 void dissolve(geos::Context& ctx, const Engine& engine, std::vector<Face>& faces,
               const std::vector<PieceAnswer>& pieces, const std::vector<std::uint32_t>& everywhere,
-              double grid, double tolerance, ZoningResult& out)
+              double tolerance, ZoningResult& out)
 {
     std::map<Key, std::vector<geos::GeomPtr>> groups;
     for (Face& f : faces)
         groups[answer(f, pieces, everywhere)].push_back(std::move(f.geometry));
     faces.clear();
     for (auto& [key, parts] : groups) {
-        geos::GeomPtr g = unite(ctx, parts, grid);
+        geos::GeomPtr g = unite(ctx, parts);
         if (g)
             add_polygons(ctx, engine, key, g.get(), tolerance, out);
     }

@@ -1,6 +1,6 @@
 // Internal: from labelled faces to the answer: each face's verdict and rule
 // ids (SPEC §4 over the pieces holding it), faces with the same answer
-// united (OverlayNG on the grid) and split into polygons, and the summary.
+// united and split into polygons, and the summary.
 #pragma once
 
 #include "redline/zoning.hpp"
@@ -19,7 +19,7 @@ using PieceAnswer = std::pair<std::string, Outcome>;
 /// every face. Polygons below `tolerance` m² are dropped (slivers).
 void dissolve(geos::Context& ctx, const Engine& engine, std::vector<Face>& faces,
               const std::vector<PieceAnswer>& pieces, const std::vector<std::uint32_t>& everywhere,
-              double grid, double tolerance, ZoningResult& out);
+              double tolerance, ZoningResult& out);
 
 /// Fills out.summary and out.coverage_km2 from out.polygons.
 void summarise(ZoningResult& out);

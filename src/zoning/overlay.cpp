@@ -21,18 +21,17 @@ geos::GeomPtr polygonal(geos::Context& ctx, geos::GeomPtr g)
     return g;
 }
 
-GridCache::GridCache(geos::Context& ctx, const LayerSet& layers, double grid)
-    : m_ctx(ctx), m_layers(layers), m_grid(grid), m_per_layer(layers.all().size())
+FeatureCache::FeatureCache(geos::Context& ctx, const LayerSet& layers)
+    : m_ctx(ctx), m_layers(layers), m_per_layer(layers.all().size())
 {
 }
 
-geos::GeomPtr GridCache::snap(const GEOSGeometry* g)
+geos::GeomPtr FeatureCache::polygons(const GEOSGeometry* g)
 {
-    return polygonal(m_ctx, geos::own(m_ctx, GEOSGeom_setPrecision_r(m_ctx.handle(), g, m_grid, 0),
-                                      "snap to the grid"));
+    return polygonal(m_ctx, geos::clone(m_ctx, g));
 }
 
-void GridCache::load(const Layer& layer, std::uint32_t i)
+void FeatureCache::load(const Layer& layer, std::uint32_t i)
 {
     PerLayer& p = m_per_layer[layer.index()];
     if (p.done.empty()) {
@@ -47,24 +46,24 @@ void GridCache::load(const Layer& layer, std::uint32_t i)
     if (f.dimension < 2)
         return; // a point or line feature has no area: no region to draw
     geos::GeomPtr g = geos::from_wkb(m_ctx, f.wkb);
-    p.geoms[i] = snap(g.get());
+    p.geoms[i] = polygons(g.get());
     if (p.geoms[i])
         p.prepared[i] = geos::prepare(m_ctx, p.geoms[i].get());
 }
 
-const GEOSGeometry* GridCache::geometry(const Layer& layer, std::uint32_t i)
+const GEOSGeometry* FeatureCache::geometry(const Layer& layer, std::uint32_t i)
 {
     load(layer, i);
     return m_per_layer[layer.index()].geoms[i].get();
 }
 
-const GEOSPreparedGeometry* GridCache::prepared(const Layer& layer, std::uint32_t i)
+const GEOSPreparedGeometry* FeatureCache::prepared(const Layer& layer, std::uint32_t i)
 {
     load(layer, i);
     return m_per_layer[layer.index()].prepared[i].get();
 }
 
-const std::set<std::pair<std::uint32_t, std::uint32_t>>& GridCache::pairs(const Layer& layer)
+const std::set<std::pair<std::uint32_t, std::uint32_t>>& FeatureCache::pairs(const Layer& layer)
 {
     PerLayer& p = m_per_layer[layer.index()];
     if (p.pairs_done)
@@ -84,7 +83,7 @@ const std::set<std::pair<std::uint32_t, std::uint32_t>>& GridCache::pairs(const 
     return p.pairs;
 }
 
-bool GridCache::overlapping(const Layer& layer, std::uint32_t a, std::uint32_t b)
+bool FeatureCache::overlapping(const Layer& layer, std::uint32_t a, std::uint32_t b)
 {
     if (a == b)
         return true;
@@ -101,7 +100,7 @@ struct Cut {
 };
 
 /// How candidate `c` meets face `f`, with the two parts when it splits it.
-Cut cut(GridCache& cache, const Face& f, const Candidate& c, double tolerance)
+Cut cut(FeatureCache& cache, const Face& f, const Candidate& c, double tolerance)
 {
     if (!overlaps(f.bounds, c.bounds))
         return {};
@@ -120,14 +119,14 @@ Cut cut(GridCache& cache, const Face& f, const Candidate& c, double tolerance)
     if (geos::predicate(ctx, GEOSPreparedCovers_r(h, c.prepared, f.geometry.get()), "covers"))
         return {Relation::Inside, nullptr, nullptr};
     Cut out;
-    out.in = polygonal(ctx, geos::own(ctx, GEOSIntersectionPrec_r(h, f.geometry.get(), c.geometry,
-                                                                  cache.grid()),
-                                      "intersection"));
+    // Floating OverlayNG: the face's own edges stay where they are, so the
+    // faces of neighbouring cells never overlap (snap-rounding, or snapping
+    // each layer to a grid on its own, bends shared edges apart by up to a
+    // grid step and leaves overlaps along them).
+    out.in = polygonal(ctx, geos::own(ctx, GEOSIntersection_r(h, f.geometry.get(), c.geometry), "intersection"));
     if (!out.in || geos::area(ctx, out.in.get()) < tolerance)
         return {};
-    out.out = polygonal(ctx, geos::own(ctx, GEOSDifferencePrec_r(h, f.geometry.get(), c.geometry,
-                                                                 cache.grid()),
-                                       "difference"));
+    out.out = polygonal(ctx, geos::own(ctx, GEOSDifference_r(h, f.geometry.get(), c.geometry), "difference"));
     if (!out.out || geos::area(ctx, out.out.get()) < tolerance)
         return {Relation::Inside, nullptr, nullptr};
     out.relation = Relation::Split;
@@ -149,7 +148,7 @@ Face sibling(geos::Context& ctx, const Face& f, geos::GeomPtr g)
 
 /// Applies a cut to faces[k]: it keeps the inside part (noted as lying in a
 /// label feature), the outside part is appended. Returns whether inside.
-bool apply(GridCache& cache, std::vector<Face>& faces, std::size_t k, const Candidate& c, Cut cut)
+bool apply(FeatureCache& cache, std::vector<Face>& faces, std::size_t k, const Candidate& c, Cut cut)
 {
     if (cut.relation == Relation::Outside)
         return false;
@@ -166,7 +165,7 @@ bool apply(GridCache& cache, std::vector<Face>& faces, std::size_t k, const Cand
 
 } // namespace
 
-void split_by_union(GridCache& cache, std::vector<Face>& faces, const std::vector<Candidate>& candidates,
+void split_by_union(FeatureCache& cache, std::vector<Face>& faces, const std::vector<Candidate>& candidates,
                     double tolerance, bool outside, const std::function<void(Face&)>& inside)
 {
     std::vector<char> in(faces.size(), 0);
@@ -183,7 +182,7 @@ void split_by_union(GridCache& cache, std::vector<Face>& faces, const std::vecto
             inside(faces[k]);
 }
 
-void split_by_each(GridCache& cache, std::vector<Face>& faces, const std::vector<Candidate>& candidates,
+void split_by_each(FeatureCache& cache, std::vector<Face>& faces, const std::vector<Candidate>& candidates,
                    double tolerance, const std::function<void(Face&, const Candidate&)>& inside)
 {
     for (const Candidate& c : candidates) {
@@ -192,6 +191,59 @@ void split_by_each(GridCache& cache, std::vector<Face>& faces, const std::vector
             if (apply(cache, faces, k, c, cut(cache, faces[k], c, tolerance)))
                 inside(faces[k], c);
     }
+}
+
+namespace {
+
+/// Thinner than `width` everywhere (a negative buffer leaves nothing), or
+/// smaller than `tolerance`.
+bool is_sliver(geos::Context& ctx, const GEOSGeometry* g, double width, double tolerance)
+{
+    if (geos::area(ctx, g) < tolerance)
+        return true;
+    geos::GeomPtr core = geos::own(ctx, GEOSBuffer_r(ctx.handle(), g, -width / 2, 1), "inner buffer");
+    return geos::is_empty(ctx, core.get());
+}
+
+} // namespace
+
+void merge_slivers(FeatureCache& cache, std::vector<Face>& faces, double width, double tolerance)
+{
+    geos::Context& ctx = cache.ctx();
+    GEOSContextHandle_t h = ctx.handle();
+    std::vector<char> sliver(faces.size(), 0);
+    for (std::size_t k = 0; k < faces.size(); ++k)
+        sliver[k] = faces.size() > 1 && is_sliver(ctx, faces[k].geometry.get(), width, tolerance);
+    std::vector<Face> kept;
+    for (std::size_t k = 0; k < faces.size(); ++k) {
+        if (!sliver[k])
+            continue;
+        // Into the largest face it touches.
+        std::size_t best = faces.size();
+        double best_area = 0;
+        for (std::size_t m = 0; m < faces.size(); ++m) {
+            if (sliver[m] || !overlaps(faces[m].bounds, faces[k].bounds) ||
+                !geos::predicate(ctx, GEOSIntersects_r(h, faces[m].geometry.get(), faces[k].geometry.get()),
+                                 "intersects"))
+                continue;
+            const double a = geos::area(ctx, faces[m].geometry.get());
+            if (a > best_area) {
+                best = m;
+                best_area = a;
+            }
+        }
+        if (best == faces.size()) {
+            sliver[k] = 0; // nothing to join in this cell: keep it
+            continue;
+        }
+        Face& into = faces[best];
+        into.geometry = geos::own(ctx, GEOSUnion_r(h, into.geometry.get(), faces[k].geometry.get()), "union");
+        into.bounds = geos::bounds(ctx, into.geometry.get());
+    }
+    for (std::size_t k = 0; k < faces.size(); ++k)
+        if (!sliver[k])
+            kept.push_back(std::move(faces[k]));
+    faces = std::move(kept);
 }
 
 } // namespace redline::zoning

@@ -1,7 +1,11 @@
 // Internal: the overlay behind compute_zoning(). Faces of one coverage cell
-// are split by candidate polygons with OverlayNG on a fixed precision grid
-// (GEOSIntersectionPrec_r / GEOSDifferencePrec_r); a split whose smaller
-// side is below the area tolerance is no split (no slivers). Each face
+// are split by candidate polygons (the layers' repaired, valid features and
+// the drawn setback regions) with OverlayNG in floating precision
+// (GEOSIntersection_r / GEOSDifference_r, which fall back to snapping only
+// where floating noding fails): a face's edges stay where they are, so the
+// faces of neighbouring cells never overlap. A split whose smaller side is
+// below the area tolerance is no split, and faces thinner than the sliver
+// width are joined to a neighbour (no slivers). Each face
 // remembers which features of the label layers (coverage, townships, units)
 // it lies in, so that a candidate that is such a feature is decided without
 // geometry: the same feature covers it, another one that does not overlap
@@ -19,21 +23,19 @@
 
 namespace redline::zoning {
 
-/// Layer features snapped to the grid (GEOSGeom_setPrecision_r) and
-/// prepared, built on first use; and, for the label layers, which pairs of
-/// features overlap in area.
-class GridCache {
+/// Layer features' polygonal parts, prepared, built on first use; and, for
+/// the label layers, which pairs of features overlap in area.
+class FeatureCache {
 public:
-    GridCache(geos::Context& ctx, const LayerSet& layers, double grid);
-    /// Polygonal parts of feature `i` on the grid (null: none).
+    FeatureCache(geos::Context& ctx, const LayerSet& layers);
+    /// Polygonal parts of feature `i` (null: none).
     const GEOSGeometry* geometry(const Layer& layer, std::uint32_t i);
     const GEOSPreparedGeometry* prepared(const Layer& layer, std::uint32_t i);
-    /// Snaps `g` to the grid, keeping its polygonal parts (null: none).
-    geos::GeomPtr snap(const GEOSGeometry* g);
+    /// A copy of `g`'s polygonal parts (null: none).
+    geos::GeomPtr polygons(const GEOSGeometry* g);
     /// Whether features `a` and `b` of `layer` overlap in area (a == b: yes).
     bool overlapping(const Layer& layer, std::uint32_t a, std::uint32_t b);
     geos::Context& ctx() { return m_ctx; }
-    double grid() const { return m_grid; }
 
 private:
     void load(const Layer& layer, std::uint32_t i);
@@ -47,7 +49,6 @@ private:
     };
     geos::Context& m_ctx;
     const LayerSet& m_layers;
-    double m_grid;
     std::vector<PerLayer> m_per_layer;
 };
 
@@ -71,13 +72,18 @@ struct Face {
 
 /// Splits `faces` by the union of `candidates` and calls `inside(face)` for
 /// every face inside it (`outside` false) or outside it (`outside` true).
-void split_by_union(GridCache& cache, std::vector<Face>& faces, const std::vector<Candidate>& candidates,
+void split_by_union(FeatureCache& cache, std::vector<Face>& faces, const std::vector<Candidate>& candidates,
                     double tolerance, bool outside, const std::function<void(Face&)>& inside);
 
 /// Splits `faces` by each candidate of a label layer in turn (features may
 /// overlap) and calls `inside(face, candidate)` for every face inside it.
-void split_by_each(GridCache& cache, std::vector<Face>& faces, const std::vector<Candidate>& candidates,
+void split_by_each(FeatureCache& cache, std::vector<Face>& faces, const std::vector<Candidate>& candidates,
                    double tolerance, const std::function<void(Face&, const Candidate&)>& inside);
+
+/// Joins each face thinner than `width` everywhere (or smaller than
+/// `tolerance`) to the largest face of the cell it touches: no point of it
+/// is farther than width/2 from a boundary, and it would be a sliver.
+void merge_slivers(FeatureCache& cache, std::vector<Face>& faces, double width, double tolerance);
 
 /// Polygonal parts of `g` with area, as one geometry; null when none.
 geos::GeomPtr polygonal(geos::Context& ctx, geos::GeomPtr g);

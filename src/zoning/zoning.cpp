@@ -28,7 +28,7 @@ double seconds_since(Clock::time_point t)
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-/// A drawn geometry of a piece, on the grid.
+/// A drawn geometry of a piece.
 struct Drawn {
     geos::GeomPtr geometry;
     geos::PreparedPtr prepared; // destroyed before geometry
@@ -59,12 +59,11 @@ class Zoner {
 public:
     Zoner(const Engine& engine, const ZoningRequest& request, const ZoningOptions& options)
         : m_engine(engine), m_options(options), m_ws(engine.layers()),
-          m_cache(m_ws.ctx(), engine.layers(), options.grid),
+          m_cache(m_ws.ctx(), engine.layers()),
           m_tol(engine.rulebook().area_tolerance)
     {
         m_result.industry = request.industry;
         m_result.attributes = request.attributes;
-        m_result.grid = options.grid;
         m_result.slack = options.slack;
         m_domain = domain_layer();
         m_townships = engine.township_layer();
@@ -90,7 +89,7 @@ private:
     const Engine& m_engine;
     ZoningOptions m_options;
     Workspace m_ws;
-    zoning::GridCache m_cache;
+    zoning::FeatureCache m_cache;
     double m_tol;
     const Layer* m_domain = nullptr;
     const Layer* m_townships = nullptr;
@@ -136,7 +135,7 @@ void Zoner::add_piece(RegionPiece region, std::size_t check)
         if (!g)
             continue;
         Drawn d;
-        d.geometry = m_cache.snap(g.get());
+        d.geometry = m_cache.polygons(g.get());
         if (!d.geometry)
             continue;
         d.prepared = geos::prepare(m_ws.ctx(), d.geometry.get());
@@ -171,16 +170,13 @@ std::vector<zoning::Candidate> Zoner::layer_candidates(const Layer& layer, const
                                                        const geos::Bounds& b)
 {
     std::vector<zoning::Candidate> out;
-    const double g = m_options.grid;
-    for (std::uint32_t j : layer.query(b, g)) {
+    for (std::uint32_t j : layer.query(b)) {
         if (mask && !(*mask)[j])
             continue;
         const GEOSGeometry* geom = m_cache.geometry(layer, j);
         if (!geom)
             continue;
-        geos::Bounds fb = layer.feature(j).bounds;
-        fb = {fb.minx - g, fb.miny - g, fb.maxx + g, fb.maxy + g};
-        out.push_back({geom, m_cache.prepared(layer, j), fb, is_label_layer(&layer) ? &layer : nullptr, j});
+        out.push_back({geom, m_cache.prepared(layer, j), layer.feature(j).bounds, is_label_layer(&layer) ? &layer : nullptr, j});
     }
     return out;
 }
@@ -206,9 +202,8 @@ std::vector<zoning::Face> Zoner::make_cell(std::uint32_t c)
     // Coverage features that overlap: the area goes to the first one.
     for (std::uint32_t j : m_domain->query(m_domain->feature(c).bounds))
         if (j < c && m_cache.overlapping(*m_domain, c, j))
-            g = zoning::polygonal(ctx, geos::own(ctx, GEOSDifferencePrec_r(ctx.handle(), g.get(),
-                                                                           m_cache.geometry(*m_domain, j),
-                                                                           m_options.grid),
+            g = zoning::polygonal(ctx, geos::own(ctx, GEOSDifference_r(ctx.handle(), g.get(),
+                                                                       m_cache.geometry(*m_domain, j)),
                                                  "difference"));
     if (!g || geos::area(ctx, g.get()) < m_tol)
         return {};
@@ -248,6 +243,9 @@ void Zoner::overlay_cell(std::uint32_t c)
                                [i](zoning::Face& f) { f.pieces.push_back(i); });
         time("overlay " + checks[p.check]->id(), seconds_since(t));
     }
+    t = Clock::now();
+    zoning::merge_slivers(m_cache, faces, m_options.sliver_width, m_tol);
+    time("slivers", seconds_since(t));
     for (zoning::Face& f : faces)
         m_faces.push_back(std::move(f));
 }
@@ -257,7 +255,7 @@ void Zoner::dissolve()
     std::vector<zoning::PieceAnswer> pieces;
     for (const Piece& p : m_pieces)
         pieces.emplace_back(p.region.rule_id, p.region.outcome);
-    zoning::dissolve(m_ws.ctx(), m_engine, m_faces, pieces, m_everywhere, m_options.grid, m_tol, m_result);
+    zoning::dissolve(m_ws.ctx(), m_engine, m_faces, pieces, m_everywhere, m_tol, m_result);
     m_faces.clear();
 }
 

@@ -114,7 +114,6 @@ RunInfo zoning_run_info(const Engine& engine, const ZoningResult& z, const Zonin
                     {"industry_name", z.industry_name}};
     for (const auto& [name, value] : z.attributes)
         info.emplace_back("attr." + name, value.value_or(""));
-    info.emplace_back("grid_m", format_number(z.grid, 6));
     info.emplace_back("setback_slack_m", format_number(z.slack, 6));
     info.emplace_back("lang", std::string(lang_code(options.lang)));
     info.emplace_back("polygons", std::to_string(z.polygons.size()));
