@@ -5,10 +5,12 @@
 // the sample's maps with the engine.)
 #include "support.hpp"
 
+#include "redline/error.hpp"
 #include "redline/zoning.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace redline;
@@ -283,4 +285,24 @@ TEST_CASE("zoning: a check type without a region says so; a verdict-neutral one 
     CHECK_FALSE(Opaque(false).region(RegionQuery{site, ws}, out));
     CHECK(Opaque(true).region(RegionQuery{site, ws}, out));
     CHECK(out.empty());
+}
+
+TEST_CASE("zoning: progress reaches 1, a cancelled token stops it, an unknown code is a usage error", "[zoning]")
+{
+    Fixture fx;
+    write_units(fx);
+    fx.layer("redline", {{square(0, 0, 100), {{"code", std::string("R1")}}}});
+    fx.rulebook(k_overlap, "coverage: units\n");
+    std::vector<double> seen;
+    ZoningOptions options;
+    options.progress = [&](double f, const std::string&) { seen.push_back(f); };
+    compute_zoning(fx.engine(), {"3360", {}}, options);
+    REQUIRE_FALSE(seen.empty());
+    CHECK(seen.back() == 1.0);
+    CHECK(std::is_sorted(seen.begin(), seen.end()));
+    CancelToken cancel;
+    cancel.cancel(2);
+    options.cancel = &cancel;
+    CHECK_THROWS_AS(compute_zoning(fx.engine(), {"C3360", {}}, options), Cancelled);
+    CHECK_THROWS_AS(compute_zoning(fx.engine(), {"X9999", {}}, {}), UsageError);
 }
