@@ -42,6 +42,8 @@ int main(int argc, char** argv)
          commands::make_eia_command()},
         {"diff", "screen records under an old and a new rulebook: what the change of zoning changes",
          commands::make_diff_command()},
+        {"zoning", "map where an industry may go: the verdict a point site gets, polygon by polygon",
+         commands::make_zoning_command()},
     };
     for (auto& e : entries) {
         e.sub = app.add_subcommand(e.name, e.help);

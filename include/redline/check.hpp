@@ -21,6 +21,7 @@
 #include "redline/spatial.hpp"
 #include "redline/workspace.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -68,9 +69,9 @@ enum class Drawing {
 
 struct CheckInfo {
     CheckInfo(std::string n, std::string d, std::vector<ParamInfo> p, Drawing dr = Drawing::Piece,
-              std::string unit_layer = {})
+              std::string unit_layer = {}, bool neutral = false)
         : name(std::move(n)), description(std::move(d)), params(std::move(p)), drawing(dr),
-          unit_layer_param(std::move(unit_layer))
+          unit_layer_param(std::move(unit_layer)), verdict_neutral(neutral)
     {
     }
     std::string name;        ///< the rulebook's `type`
@@ -80,6 +81,35 @@ struct CheckInfo {
     /// The parameter naming the control-unit layer, when the check reads one
     /// (`validate` audits that layer's coverage); "" = none.
     std::string unit_layer_param;
+    /// The type never changes a verdict (its findings are INFO, e.g. an EIA
+    /// category): `zoning` needs no region from it (Check::region).
+    bool verdict_neutral = false;
+};
+
+/// Zoning (SPEC §6.3): where a check raises a finding with `outcome` for a
+/// point site of one industry and set of attributes. The region is the union
+/// of `features` (of `layer`) and `geometries`, boundary included; with
+/// `outside`, everything but that union (its boundary excluded); with
+/// `everywhere`, the whole plane.
+struct RegionPiece {
+    std::string rule_id;
+    Outcome outcome = Outcome::Fail;
+    /// An INCOMPLETE for a missing input: exceptions do not replace it.
+    bool missing_input = false;
+    bool everywhere = false;
+    bool outside = false;
+    const Layer* layer = nullptr;
+    std::vector<std::uint32_t> features;
+    std::vector<geos::GeomPtr> geometries; ///< working CRS, made in the query's ws.ctx()
+};
+
+/// What Check::region() is asked about.
+struct RegionQuery {
+    const Site& site; ///< the industry and attributes; no geometry
+    Workspace& ws;
+    /// m: how far beyond a distance a drawn buffer may reach (it must
+    /// contain every point closer than the distance: never less).
+    double slack = 0.02;
 };
 
 /// The keys every check accepts besides its own (id, type, outcome, clause,
@@ -114,6 +144,12 @@ public:
 
     const std::string& id() const { return m_id; }
     const std::string& type() const { return info().name; }
+    /// Appends the pieces of this check's region for a point site like
+    /// `q.site` (industries and exceptions applied, as evaluate() does).
+    /// Returns false when the type cannot say where it applies (zoning then
+    /// fails naming it); a verdict-neutral type (CheckInfo) returns true
+    /// with no piece. Thread-safe like evaluate().
+    bool region(const RegionQuery& q, std::vector<RegionPiece>& out) const;
     /// Zone loads for reports; only load-cap checks have them.
     virtual std::optional<ZoneLoads> zone_loads() const { return std::nullopt; }
     /// Files the check read besides layers (e.g. the access-list table),
@@ -155,6 +191,12 @@ private:
     virtual void do_configure(const Params& params, const ConfigEnv& env) = 0;
     virtual void do_prepare(LayerSet&) {}
     virtual void do_evaluate(const Site& site, Workspace& ws, std::vector<Finding>& out) const = 0;
+    /// The pieces of region() before exceptions; false = the type cannot say.
+    /// Default: none, and true only for a verdict-neutral type.
+    virtual bool do_region(const RegionQuery&, std::vector<RegionPiece>&) const
+    {
+        return info().verdict_neutral;
+    }
     /// Returns the sentence for one of this check's findings.
     virtual std::string do_describe(const Finding& f, Lang lang) const = 0;
     /// Fills wording other than the detail (e.g. coverage's default clause).

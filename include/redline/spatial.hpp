@@ -85,4 +85,14 @@ struct Distance {
 Distance distance(Workspace& ws, const Site& site, const Layer& layer, std::size_t i,
                   double line_below = INFINITY);
 
+/// Zoning: a polygon containing every point closer than `metres` to `g`
+/// (edge to edge, 0 inside), whose boundary lies between `metres + slack/2`
+/// and `metres + slack` of `g` -- on the safe side of a setback: never
+/// smaller than the open set it draws. Built exactly from its pieces (`g`'s
+/// polygons, a rectangle per segment, at each vertex the wedge of directions
+/// in which the vertex is the nearest point, arcs drawn with chords beyond
+/// the distance), not with GEOS's buffer, whose input simplification can move
+/// a boundary by up to 1% of the distance. Null when `metres` <= 0.
+geos::GeomPtr within_distance(geos::Context& ctx, const GEOSGeometry* g, double metres, double slack);
+
 } // namespace redline

@@ -206,6 +206,28 @@ private:
         }
     }
 
+    /// Each row for the industry, on the units its scope names, in row order.
+    bool do_region(const RegionQuery& q, std::vector<RegionPiece>& out) const override
+    {
+        const Layer& layer = *m_subset.layer;
+        for (const Row& row : m_rows) {
+            if (!row.industries.matches(q.site.industry))
+                continue;
+            RegionPiece p;
+            p.rule_id = row.rule_id;
+            p.outcome = row.outcome;
+            p.layer = &layer;
+            for (std::uint32_t i = 0; i < layer.size(); ++i) {
+                const LayerFeature& unit = layer.feature(i);
+                if (m_subset.contains(i) &&
+                    (row.scope == "*" || row.scope == unit.key || row.scope == unit.type))
+                    p.features.push_back(i);
+            }
+            out.push_back(std::move(p));
+        }
+        return true;
+    }
+
     /// The row's own effect and clause, whatever an exception made of the finding.
     std::string do_describe(const Finding& f, Lang lang) const override
     {

@@ -152,6 +152,40 @@ private:
         return own;
     }
 
+    /// Without a usable figure: INCOMPLETE everywhere. Otherwise the zones
+    /// the figure takes over their cap, and INCOMPLETE on zones without one.
+    bool do_region(const RegionQuery& q, std::vector<RegionPiece>& out) const override
+    {
+        auto raw = q.site.attr(m_attr);
+        auto added = raw ? encoding::parse_figure(*raw, m_unit) : std::nullopt;
+        if (!added) {
+            RegionPiece p;
+            p.rule_id = m_id;
+            p.outcome = Outcome::Incomplete;
+            p.missing_input = true;
+            p.everywhere = true;
+            out.push_back(std::move(p));
+            return true;
+        }
+        RegionPiece over, no_cap;
+        over.rule_id = no_cap.rule_id = m_id;
+        over.outcome = default_outcome();
+        no_cap.outcome = Outcome::Incomplete;
+        no_cap.missing_input = true;
+        over.layer = no_cap.layer = m_subset.layer;
+        for (std::uint32_t z = 0; z < m_subset.layer->size(); ++z) {
+            if (!m_subset.contains(z))
+                continue;
+            if (!m_caps[z])
+                no_cap.features.push_back(z);
+            else if (m_existing[z] + *added > *m_caps[z] + k_load_noise)
+                over.features.push_back(z);
+        }
+        out.push_back(std::move(over));
+        out.push_back(std::move(no_cap));
+        return true;
+    }
+
     std::string do_describe(const Finding& f, Lang lang) const override
     {
         if (f.measure == "missing_input" && f.feature_key.empty()) {

@@ -66,7 +66,7 @@ public:
              {"reform", "区域环评+环境标准: {layer, where, negative_list: [codes or 第N项], negative_field, "
                         "basis}; inside the layer a project not on the list drops one category",
               false, ParamKind::Text}},
-            Drawing::Zone};
+            Drawing::Zone, {}, /*verdict_neutral=*/true};
         return i;
     }
 

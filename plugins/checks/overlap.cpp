@@ -39,6 +39,13 @@ private:
         }
     }
 
+    /// A point site in a feature (boundary included) gets a finding.
+    bool do_region(const RegionQuery&, std::vector<RegionPiece>& out) const override
+    {
+        out.push_back(subset_piece(m_subset, m_id, default_outcome()));
+        return true;
+    }
+
     std::string do_describe(const Finding& f, Lang lang) const override
     {
         const std::string name = feature_name(f);

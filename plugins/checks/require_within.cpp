@@ -52,6 +52,15 @@ private:
         out.push_back(std::move(f));
     }
 
+    /// A point site outside every feature (boundary excluded) gets a finding.
+    bool do_region(const RegionQuery&, std::vector<RegionPiece>& out) const override
+    {
+        RegionPiece p = subset_piece(m_subset, m_id, default_outcome());
+        p.outside = true;
+        out.push_back(std::move(p));
+        return true;
+    }
+
     std::string do_describe(const Finding& f, Lang lang) const override
     {
         if (f.measure == "outside")

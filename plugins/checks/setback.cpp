@@ -114,6 +114,24 @@ private:
         }
     }
 
+    /// The open set closer than the industry's distance, drawn on the safe
+    /// side (within_distance: the drawn boundary lies up to `slack` beyond).
+    bool do_region(const RegionQuery& q, std::vector<RegionPiece>& out) const override
+    {
+        const double t = threshold(q.site.industry);
+        if (t <= 0)
+            return true;
+        RegionPiece p;
+        p.rule_id = m_id;
+        p.outcome = default_outcome();
+        const Layer& layer = *m_subset.layer;
+        for (std::uint32_t i = 0; i < layer.size(); ++i)
+            if (m_subset.contains(i))
+                p.geometries.push_back(within_distance(q.ws.ctx(), q.ws.geometry(layer, i), t, q.slack));
+        out.push_back(std::move(p));
+        return true;
+    }
+
     std::string do_describe(const Finding& f, Lang lang) const override
     {
         const std::string name = feature_name(f);

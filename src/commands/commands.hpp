@@ -37,6 +37,7 @@ std::unique_ptr<Command> make_checks_command();
 std::unique_ptr<Command> make_serve_command();
 std::unique_ptr<Command> make_eia_command();
 std::unique_ptr<Command> make_diff_command();
+std::unique_ptr<Command> make_zoning_command();
 
 // Option groups that several commands take (options.cpp), declared once so
 // that their spelling and help never drift apart.

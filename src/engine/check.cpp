@@ -212,6 +212,26 @@ void Check::evaluate(const Site& site, Workspace& ws, std::vector<Finding>& out)
     }
 }
 
+bool Check::region(const RegionQuery& q, std::vector<RegionPiece>& out) const
+{
+    if (!m_industries.matches(q.site.industry))
+        return true;
+    const std::size_t first = out.size();
+    if (!do_region(q, out))
+        return false;
+    // As evaluate(): the first matching exception replaces every outcome but
+    // a missing input's.
+    for (const auto& ex : m_exceptions) {
+        if (!ex.industries.matches(q.site.industry))
+            continue;
+        for (std::size_t i = first; i < out.size(); ++i)
+            if (!out[i].missing_input)
+                out[i].outcome = ex.outcome;
+        break;
+    }
+    return true;
+}
+
 void CheckRegistry::add(const std::string& name, CheckFactory factory)
 {
     for (const auto& [n, f] : m_factories)

@@ -4,6 +4,8 @@
 #include "util/text.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <memory>
 
 namespace redline {
 
@@ -213,6 +215,183 @@ Distance distance(Workspace& ws, const Site& site, const Layer& layer, std::size
     geos::GeomPtr g = geos::own(ctx, raw, "nearest line");
     d.line = geos::to_wkb(ctx, g.get());
     return d;
+}
+
+namespace {
+
+struct XY {
+    double x = 0, y = 0;
+};
+
+/// A ring or line's vertices (a ring without its closing repeat), no
+/// consecutive duplicates.
+std::vector<XY> vertices(geos::Context& ctx, const GEOSGeometry* line, bool ring)
+{
+    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx.handle(), line);
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(ctx.handle(), seq, &n);
+    std::vector<XY> out;
+    for (unsigned i = 0; i < n; ++i) {
+        XY p;
+        GEOSCoordSeq_getXY_r(ctx.handle(), seq, i, &p.x, &p.y);
+        if (out.empty() || p.x != out.back().x || p.y != out.back().y)
+            out.push_back(p);
+    }
+    if (ring && out.size() > 1 && out.front().x == out.back().x && out.front().y == out.back().y)
+        out.pop_back();
+    return out;
+}
+
+/// Builds the pieces of the set of points within `radius` of a polyline:
+/// a rectangle per segment (both sides) and, at each vertex, the wedge of
+/// the directions in which the vertex is the nearest point (its normal
+/// cone), arc vertices at most `step` radians apart. Every point within the
+/// radius has its nearest point inside a segment (a rectangle holds it) or
+/// at a vertex (the wedge holds it), however short the segments.
+class Pieces {
+public:
+    Pieces(geos::Context& ctx, double radius, double step) : m_ctx(ctx), m_r(radius), m_step(step) {}
+    ~Pieces()
+    {
+        for (GEOSGeometry* g : m_out)
+            GEOSGeom_destroy_r(m_ctx.handle(), g);
+    }
+    Pieces(const Pieces&) = delete;
+    Pieces& operator=(const Pieces&) = delete;
+
+    void polyline(const std::vector<XY>& v, bool ring)
+    {
+        const std::size_t n = v.size();
+        if (n == 1)
+            return wedge(v[0], 0, 2 * M_PI);
+        for (std::size_t i = 0; i + 1 < n || (ring && i < n); ++i)
+            rectangle(v[i], v[(i + 1) % n]);
+        for (std::size_t i = 0; i < n; ++i) {
+            const bool has_prev = ring || i > 0, has_next = ring || i + 1 < n;
+            const XY& p = v[i];
+            const XY* prev = has_prev ? &v[(i + n - 1) % n] : nullptr;
+            const XY* next = has_next ? &v[(i + 1) % n] : nullptr;
+            cone(p, prev, next);
+        }
+    }
+
+    /// The union of the pieces (consumed).
+    geos::GeomPtr unite()
+    {
+        GEOSGeometry* coll = GEOSGeom_createCollection_r(m_ctx.handle(), GEOS_GEOMETRYCOLLECTION, m_out.data(),
+                                                         static_cast<unsigned>(m_out.size()));
+        if (!coll)
+            throw LibraryError("GEOS collection: " + m_ctx.last_error());
+        m_out.clear();
+        geos::GeomPtr all = geos::own(m_ctx, coll, "collection");
+        return geos::own(m_ctx, GEOSUnaryUnion_r(m_ctx.handle(), all.get()), "union");
+    }
+
+private:
+    void polygon(const std::vector<XY>& ring)
+    {
+        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(m_ctx.handle(), static_cast<unsigned>(ring.size() + 1), 2);
+        for (std::size_t i = 0; i <= ring.size(); ++i) {
+            const XY& p = ring[i % ring.size()];
+            GEOSCoordSeq_setXY_r(m_ctx.handle(), seq, static_cast<unsigned>(i), p.x, p.y);
+        }
+        GEOSGeometry* shell = GEOSGeom_createLinearRing_r(m_ctx.handle(), seq);
+        GEOSGeometry* poly = shell ? GEOSGeom_createPolygon_r(m_ctx.handle(), shell, nullptr, 0) : nullptr;
+        if (!poly)
+            throw LibraryError("GEOS polygon: " + m_ctx.last_error());
+        m_out.push_back(poly);
+    }
+
+    void rectangle(const XY& a, const XY& b)
+    {
+        const double dx = b.x - a.x, dy = b.y - a.y, len = std::hypot(dx, dy);
+        const double nx = -dy / len * m_r, ny = dx / len * m_r;
+        polygon({{a.x + nx, a.y + ny}, {a.x - nx, a.y - ny}, {b.x - nx, b.y - ny}, {b.x + nx, b.y + ny}});
+    }
+
+    /// The normal cone at `p`: directions d with d.(prev-p) <= 0 and d.(next-p) <= 0.
+    void cone(const XY& p, const XY* prev, const XY* next)
+    {
+        if (!prev && !next)
+            return wedge(p, 0, 2 * M_PI);
+        auto angle = [&](const XY* q) { return std::atan2(q->y - p.y, q->x - p.x); };
+        if (!prev || !next) { // a line's end: the half-disc away from its segment
+            const double a = angle(prev ? prev : next);
+            return wedge(p, a + M_PI / 2, M_PI);
+        }
+        const double a = angle(prev), b = angle(next);
+        // The cone runs from the normal of one edge to the other's, round
+        // the side opposite to the smaller angle between the edges.
+        double between = std::remainder(b - a, 2 * M_PI); // (-pi, pi]
+        const double span = M_PI - std::fabs(between);
+        if (span <= 1e-12)
+            return; // straight on: the two rectangles meet
+        const double start = between > 0 ? b + M_PI / 2 : a + M_PI / 2;
+        wedge(p, start, span);
+    }
+
+    /// The sector of the disc at `c` from angle `start`, counter-clockwise over `span`.
+    void wedge(const XY& c, double start, double span)
+    {
+        const int k = std::max(1, static_cast<int>(std::ceil(span / m_step)));
+        std::vector<XY> ring;
+        const bool full = span >= 2 * M_PI - 1e-12;
+        if (!full)
+            ring.push_back(c);
+        for (int j = 0; j <= k - (full ? 1 : 0); ++j) {
+            const double t = start + span * j / k;
+            ring.push_back({c.x + m_r * std::cos(t), c.y + m_r * std::sin(t)});
+        }
+        polygon(ring);
+    }
+
+    geos::Context& m_ctx;
+    double m_r;
+    double m_step;
+    std::vector<GEOSGeometry*> m_out;
+};
+
+void collect(geos::Context& ctx, const GEOSGeometry* g, Pieces& pieces)
+{
+    GEOSContextHandle_t h = ctx.handle();
+    if (geos::is_empty(ctx, g))
+        return;
+    switch (GEOSGeomTypeId_r(h, g)) {
+    case GEOS_POINT:
+    case GEOS_LINESTRING:
+        return pieces.polyline(vertices(ctx, g, false), false);
+    case GEOS_LINEARRING:
+        return pieces.polyline(vertices(ctx, g, true), true);
+    case GEOS_POLYGON:
+        pieces.polyline(vertices(ctx, GEOSGetExteriorRing_r(h, g), true), true);
+        for (int i = 0; i < GEOSGetNumInteriorRings_r(h, g); ++i)
+            pieces.polyline(vertices(ctx, GEOSGetInteriorRingN_r(h, g, i), true), true);
+        return;
+    default:
+        for (int i = 0; i < GEOSGetNumGeometries_r(h, g); ++i)
+            collect(ctx, GEOSGetGeometryN_r(h, g, i), pieces);
+    }
+}
+
+} // namespace
+
+geos::GeomPtr within_distance(geos::Context& ctx, const GEOSGeometry* g, double metres, double slack)
+{
+    if (!(metres > 0))
+        return nullptr;
+    // Arc vertices on the radius r, at most `step` apart: a chord's nearest
+    // point to the centre is then at r cos(step/2). Chords beyond
+    // metres + slack/2, vertices (and the rectangles' sides) at r <= metres + slack.
+    const double inner = metres + slack / 2;
+    const double step = std::max(2 * std::acos(inner / (metres + slack)), 1e-4);
+    const double radius = inner / std::cos(step / 2);
+    Pieces pieces(ctx, radius, step);
+    collect(ctx, g, pieces);
+    geos::GeomPtr band = pieces.unite();
+    if (geos::dimension(ctx, g) < 2)
+        return band;
+    geos::GeomPtr area = geos::keep_dimension(ctx, g, 2);
+    return geos::own(ctx, GEOSUnion_r(ctx.handle(), band.get(), area.get()), "union");
 }
 
 } // namespace redline

@@ -198,6 +198,27 @@ std::string sites_qml(Kind k)
     return document(k, categorized("verdict", k, cats), labeling("site_id", k, 7));
 }
 
+std::string zoning_qml()
+{
+    auto paint = [](const char* colour) {
+        Paint p;
+        p.fill = with_alpha(colour, 150);
+        p.stroke = with_alpha(colour, 255);
+        p.width = 0.2;
+        return p;
+    };
+    const std::vector<Category> cats = {{"PASS", "PASS 可以布局", paint(k_green)},
+                                        {"CONDITIONAL", "CONDITIONAL 有条件布局", paint(k_amber)},
+                                        {"INCOMPLETE", "INCOMPLETE 无法判定", paint(k_greyblue)},
+                                        {"FAIL", "FAIL 不得布局", paint(k_red)}};
+    // Rule ids on the larger polygons only: QGIS leaves out the labels of
+    // features smaller than minFeatureSize mm on screen.
+    std::string label = labeling("rule_ids", Kind::Polygon, 7);
+    const std::string from = "labelPerPart=\"0\"";
+    label.replace(label.find(from), from.size(), "labelPerPart=\"0\" minFeatureSize=\"12\"");
+    return document(Kind::Polygon, categorized("verdict", Kind::Polygon, cats), label);
+}
+
 std::string findings_qml(Kind k)
 {
     auto paint = [&](const char* colour) {

@@ -33,6 +33,9 @@ std::string sites_qml(Kind k);
 /// `findings`: categorized on `outcome`; the evidence (pieces filled,
 /// setback lines drawn, points marked).
 std::string findings_qml(Kind k);
+/// `zoning` (SPEC §6.3): polygons categorized on `verdict`, the rule ids
+/// labelled on the larger ones.
+std::string zoning_qml();
 /// `zone_summary`: graduated on load / cap (the largest of `load_pct_fields`);
 /// an outline labelled with the township's name when there is no cap.
 std::string zone_summary_qml(const std::vector<std::string>& load_pct_fields);
