@@ -260,7 +260,7 @@ TEST_CASE("diff: the changes do not depend on the thread count", "[diff]")
     CHECK(one_thread.counts.looser == four.counts.looser);
 }
 
-TEST_CASE("--layer-input: a rulebook layer's features are records keyed by the layer's key", "[diff][layer_input]")
+TEST_CASE("layer input: a rulebook layer's features are records keyed by the layer's key", "[diff][layer_input]")
 {
     Fixture fx;
     fx.layer("townships", {{square(0, 0, 1000), {{"code", std::string("T1")}, {"voc_cap_tpa", 10.0}}}}, {"code"});
