@@ -260,7 +260,7 @@ TEST_CASE("diff: the changes do not depend on the thread count", "[diff]")
     CHECK(one_thread.counts.looser == four.counts.looser);
 }
 
-TEST_CASE("--layer-input: a rulebook layer's features are records keyed by the layer's key", "[diff][layer_input]")
+TEST_CASE("layer input: a rulebook layer's features are records keyed by the layer's key", "[diff][layer_input]")
 {
     Fixture fx;
     fx.layer("townships", {{square(0, 0, 1000), {{"code", std::string("T1")}, {"voc_cap_tpa", 10.0}}}}, {"code"});
@@ -292,6 +292,14 @@ TEST_CASE("--layer-input: a rulebook layer's features are records keyed by the l
     REQUIRE(added.findings.size() == 1);
     CHECK(added.findings[0].value == Approx(15.0));
     CHECK(added.findings[0].base == Approx(9.0));
+    // The zone summary adds the new application's load, not the existing plant's own.
+    ZoneSummary zones(fx.engine());
+    zones.add(own, a);
+    zones.add(added, fresh);
+    REQUIRE(zones.rows().size() == 1);
+    CHECK(zones.rows()[0].sites == 2);
+    CHECK(zones.rows()[0].added == std::vector<double>{6.0});
+    CHECK(zones.loads()[0].existing == std::vector<double>{9.0});
     REQUIRE(source->next(a));
     CHECK(a.site_id == "S2");
     CHECK_FALSE(source->next(a));
