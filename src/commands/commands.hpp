@@ -6,11 +6,13 @@
 #include "redline/application.hpp"
 #include "redline/finding.hpp"
 #include "redline/lang.hpp"
+#include "redline/sink.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace redline::commands {
 
@@ -40,6 +42,16 @@ std::unique_ptr<Command> make_serve_command();
 void add_crs_option(CLI::App& app, std::string& crs, const char* what);
 void add_coords_option(CLI::App& app, std::string& coords);
 void add_fail_on_option(CLI::App& app, std::string& fail_on);
+/// --t_srs, --lco (also -lco), --layer-prefix, --overwrite: what users of
+/// ogr2ogr expect of every output a command writes (sink.hpp OutputOptions).
+void add_output_options(CLI::App& app, OutputOptions& output);
+/// Validates them (throws UsageError): -lco NAME=VALUE, a prefix of
+/// letters, digits and '_', a CRS PROJ understands.
+void check_output_options(const OutputOptions& output);
+/// The command line with ogr2ogr's one-dash spellings (-lco, -t_srs,
+/// -overwrite) turned into the options above; for main() before parsing.
+std::vector<std::string> ogr2ogr_spellings(int argc, char** argv);
+
 /// The --coords value as a datum (WGS84 when not given).
 coords::Datum datum_option(const std::string& coords);
 
