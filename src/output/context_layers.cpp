@@ -67,12 +67,7 @@ std::vector<ContextLayer> write_context_layers(OutputDataset& output, const Laye
         const auto kind = static_cast<styles::Kind>(
             std::max_element(by_kind.begin(), by_kind.end()) - by_kind.begin());
 
-        CPLStringList defaults;
-        if (output.database()) {
-            defaults.SetNameValue("GEOMETRY_NAME", "geom");
-            defaults.SetNameValue("FID", "fid");
-        }
-        OGRLayer* out = output.create_layer("ctx_" + layer->name(), multi_type(kind), defaults);
+        OGRLayer* out = output.create_layer("ctx_" + layer->name(), multi_type(kind), output.default_options());
         const std::string name = out->GetName();
         gdal::ErrorCapture capture;
         std::set<std::string> used = {"fid"};

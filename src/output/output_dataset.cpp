@@ -123,6 +123,16 @@ std::string OutputDataset::quoted(const std::string& layer) const
     return "'" + (m_database ? m_schema + "." : std::string()) + layer + "'";
 }
 
+CPLStringList OutputDataset::default_options() const
+{
+    CPLStringList out;
+    if (m_database) {
+        out.SetNameValue("GEOMETRY_NAME", "geom");
+        out.SetNameValue("FID", "fid");
+    }
+    return out;
+}
+
 bool OutputDataset::user_option(const char* name) const
 {
     for (const std::string& o : m_options.layer_options)

@@ -55,6 +55,10 @@ public:
     /// not set. Throws OutputError.
     OGRLayer* create_layer(const std::string& base, OGRwkbGeometryType type,
                            const CPLStringList& defaults = {});
+    /// redline's creation options for this driver: a database gets the
+    /// GeoPackage's column names (GEOMETRY_NAME=geom, FID=fid), so one
+    /// canonical dump reads both; pass to create_layer() (-lco wins).
+    CPLStringList default_options() const;
     /// Whether the user gave -lco NAME.
     bool user_option(const char* name) const;
 

@@ -98,11 +98,7 @@ void GdalResultWriter::begin(const SinkContext& context)
                                             m_engine->layers().working_srs(), context.lang, m_copy_from);
     m_gpkg = m_out->gpkg();
     m_out->claim(planned_layers());
-    if (m_out->database()) {
-        // The GeoPackage's names, so that one canonical dump reads both.
-        m_defaults.SetNameValue("GEOMETRY_NAME", "geom");
-        m_defaults.SetNameValue("FID", "fid");
-    }
+    m_defaults = m_out->default_options();
     create_result_layers(context);
     m_out->begin_transaction();
 }
