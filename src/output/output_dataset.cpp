@@ -3,9 +3,7 @@
 #include "redline/error.hpp"
 #include "util/text.hpp"
 
-#include <filesystem>
-
-namespace fs = std::filesystem;
+#include <cpl_conv.h>
 
 namespace redline {
 
@@ -47,10 +45,9 @@ GDALDataset* create_file(const std::string& path, const std::string& format, con
         throw OutputError("'" + format + "' is not a GDAL vector format that can be written");
     if (copy_from.empty())
         return driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
-    std::error_code ec;
-    fs::copy_file(copy_from, path, fs::copy_options::overwrite_existing, ec);
-    if (ec)
-        throw OutputError("cannot copy '" + copy_from + "' to add to it: " + ec.message());
+    gdal::ErrorCapture capture;
+    if (CPLCopyFile(path.c_str(), copy_from.c_str()) != 0) // VSI paths too
+        throw OutputError("cannot copy '" + copy_from + "' to add to it: " + capture.failures());
     const char* drivers[] = {format.c_str(), nullptr};
     return GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, nullptr, nullptr);
 }
