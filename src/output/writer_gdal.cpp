@@ -215,8 +215,25 @@ void GdalResultWriter::write(const SiteResult& r, const Application& app)
         m_extent.Merge(e);
         f->SetGeometryDirectly(to_output(std::move(g)).release());
     }
-    create(*m_sites, *f, &m_sites_index);
+    if (!m_out->database()) {
+        create(*m_sites, *f, &m_sites_index);
+        write_findings(r);
+        return;
+    }
+    m_held_sites.push_back(std::move(f));
     write_findings(r);
+    if (m_held_sites.size() >= 4096)
+        flush_held();
+}
+
+void GdalResultWriter::flush_held()
+{
+    for (auto& f : m_held_sites)
+        create(*m_sites, *f, nullptr);
+    for (auto& f : m_held_findings)
+        create(*m_findings, *f, nullptr);
+    m_held_sites.clear();
+    m_held_findings.clear();
 }
 
 void GdalResultWriter::write_findings(const SiteResult& r)
@@ -249,7 +266,10 @@ void GdalResultWriter::write_findings(const SiteResult& r)
         } else {
             f->SetGeometryDirectly(nullptr);
         }
-        create(*m_findings, *f, &m_findings_index);
+        if (m_out->database())
+            m_held_findings.emplace_back(f->Clone());
+        else
+            create(*m_findings, *f, &m_findings_index);
     }
 }
 
@@ -320,6 +340,7 @@ void GdalResultWriter::write_run_info(const RunInfo& info)
 void GdalResultWriter::finish(const RunSummary& run)
 {
     m_finding.reset(); // before the dataset closes
+    flush_held();
     write_zone_summary(run.zones);
     write_run_info(run.info);
     if (m_out->database()) {
