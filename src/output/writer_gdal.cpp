@@ -108,10 +108,12 @@ void GdalResultWriter::create_result_layers(const SinkContext& context)
     // GeoPackage: no index while writing; write_spatial_indexes() bulk-loads
     // one after GDAL has closed the file (gpkg_rtree.hpp says why), unless
     // -lco SPATIAL_INDEX says otherwise.
-    m_bulk_index = m_gpkg && !m_out->user_option("SPATIAL_INDEX");
+    // A database: the GiST indexes of sites and findings are built once
+    // their rows are in (finish()), not row by row during the COPY.
+    m_bulk_index = (m_gpkg || m_out->database()) && !m_out->user_option("SPATIAL_INDEX");
     CPLStringList big(m_defaults);
     if (m_bulk_index)
-        big.SetNameValue("SPATIAL_INDEX", "NO");
+        big.SetNameValue("SPATIAL_INDEX", m_gpkg ? "NO" : "NONE");
     const SourceInfo& options = context.source;
     m_sites = m_out->create_layer("sites", wkbUnknown, big);
     std::set<std::string> ours;
@@ -184,7 +186,7 @@ void GdalResultWriter::create(OGRLayer& layer, OGRFeature& f, gpkg::SpatialIndex
     }
     create_feature(layer, f);
     const OGRGeometry* g = f.GetGeometryRef();
-    if (m_bulk_index && index && g && !g->IsEmpty()) {
+    if (m_bulk_index && m_gpkg && index && g && !g->IsEmpty()) {
         OGREnvelope e;
         g->getEnvelope(&e);
         index->add(f.GetFID(), e.MinX, e.MinY, e.MaxX, e.MaxY);
@@ -344,6 +346,13 @@ void GdalResultWriter::finish(const RunSummary& run)
     write_zone_summary(run.zones);
     write_run_info(run.info);
     if (m_out->database()) {
+        if (m_bulk_index)
+            for (OGRLayer* layer : {m_sites, m_findings})
+                m_out->execute("CREATE INDEX " + sql_identifier(std::string(layer->GetName()) + "_" +
+                                                                layer->GetGeometryColumn() + "_geom_idx") +
+                                   " ON " + sql_identifier(m_out->schema()) + "." + sql_identifier(layer->GetName()) +
+                                   " USING GIST (" + sql_identifier(layer->GetGeometryColumn()) + ")",
+                               std::string("index ") + layer->GetName());
         write_qgis_extras(); // the same transaction: commit() makes it all visible
         return;
     }
@@ -356,7 +365,7 @@ void GdalResultWriter::finish(const RunSummary& run)
     m_out->commit();
     m_out->close();
     m_out.reset();
-    if (m_bulk_index) {
+    if (m_bulk_index && m_gpkg) {
         std::vector<gpkg::SpatialIndex> indexes;
         indexes.push_back(std::move(m_sites_index));
         indexes.push_back(std::move(m_findings_index));
