@@ -69,7 +69,7 @@ private:
     /// A database: sites and findings held back and written 4,096 sites at a
     /// time, each table in one go. GDAL's PostgreSQL driver runs one COPY at
     /// a time per connection: alternating tables row by row ends and restarts
-    /// it for every row (measured: slower than INSERTs).
+    /// it for every row (the province case: over 13 minutes, against 2.5).
     std::vector<gdal::FeaturePtr> m_held_sites, m_held_findings;
     std::vector<int> m_input_field_index; ///< input field -> sites field index
     /// Field indexes of the result fields (SetField by name costs a search).
