@@ -55,7 +55,11 @@ int main(int argc, char** argv)
     }
 
     try {
-        app.parse(argc, argv);
+        std::vector<std::string> args = commands::ogr2ogr_spellings(argc, argv); // -lco, -t_srs
+        std::vector<char*> args_c;
+        for (std::string& a : args)
+            args_c.push_back(a.data());
+        app.parse(static_cast<int>(args_c.size()), args_c.data());
     } catch (const CLI::ParseError& e) {
         int code = app.exit(e);
         return code == 0 ? 0 : 2;

@@ -128,15 +128,40 @@ using FileSinkFactory = std::function<std::unique_ptr<ResultSink>(const std::str
 /// begin()) and renamed to `path` at commit(); abandon() removes it.
 std::unique_ptr<ResultSink> write_into_place(const std::string& path, FileSinkFactory make);
 
+/// What users of ogr2ogr expect of every output (SPEC §5): the same for the
+/// GeoPackage, a database and any GDAL format; `t_srs` also for JSON.
+struct OutputOptions {
+    /// CRS geometries are written in ("" = the rulebook's working_crs);
+    /// measured values (distances, areas) stay as computed in working_crs.
+    std::string t_srs;
+    /// NAME=VALUE creation options for every layer written (-lco); redline's
+    /// own defaults for a driver give way to a name given here.
+    std::vector<std::string> layer_options;
+    /// Prepended to every layer and table name (sites -> PREFIX + sites),
+    /// styles and run_info included, so runs can share one database or
+    /// GeoPackage; with a prefix an existing GeoPackage is added to.
+    std::string layer_prefix;
+    /// Replace existing layers/tables of the names written; without it an
+    /// existing one is refused, naming it (OutputError).
+    bool overwrite = false;
+};
+
 struct GdalSinkOptions {
     std::string format = "GPKG"; ///< a GDAL vector driver
     bool with_context = false;   ///< also ctx_<layer>: the rulebook's layers clipped to the sites
+    OutputOptions output;
 };
+/// Whether `path` names a database (a `PG:` connection) rather than a file.
+bool is_database_output(const std::string& path);
 /// sites, findings, zone_summary and run_info (SPEC §5), styled for QGIS in a
-/// GeoPackage; written into place.
+/// GeoPackage; written into place. A `PG:` path (format PostgreSQL) writes
+/// tables in one transaction instead, committed at commit() and rolled back
+/// at abandon(), with the styles in the database's `layer_styles` table.
 std::unique_ptr<ResultSink> make_gdal_sink(const std::string& path, GdalSinkOptions options = {});
 /// A JSON array, one object per site (SPEC §5), written into place.
 std::unique_ptr<ResultSink> make_json_sink(const std::string& path);
+/// The same, geometries in `output.t_srs` when it is given.
+std::unique_ptr<ResultSink> make_json_sink(const std::string& path, const OutputOptions& output);
 /// The same array on a stream the caller owns (which must outlive the
 /// sink); `indent` < 0 writes one line per site.
 std::unique_ptr<ResultSink> make_json_sink(std::ostream& out, int indent = -1);

@@ -28,8 +28,11 @@ public:
         app.add_option("applications", m_applications,
                        "applications: any GDAL vector source, or CSV with wkt or lon/lat "
                        "(or --layer-input NAME instead)");
-        app.add_option("-o,--output", m_output, "output dataset (GeoPackage by default)")->required();
-        app.add_option("-f,--format", m_gdal.format, "GDAL vector driver of the output");
+        app.add_option("-o,--output", m_output,
+                       "output dataset (GeoPackage by default), or a database: PG:\"dbname=... host=...\"")
+            ->required();
+        app.add_option("-f,--format", m_gdal.format, "GDAL vector driver of the output (PostgreSQL for PG:)");
+        add_output_options(app, m_gdal.output);
         app.add_option("--json", m_json, "also write one JSON object per site");
         app.add_option("--csv", m_csv, "also write the sites table as CSV");
         app.add_option("--xlsx", m_xlsx,
@@ -58,6 +61,7 @@ public:
     int run(const GlobalOptions& global) override
     {
         check_fail_on(m_fail_on);
+        check_output(m_output, m_gdal);
         m_input.datum = datum_option(m_coords);
         install_interrupt_handlers(m_cancel);
         PipelineOptions options;
@@ -114,19 +118,32 @@ private:
                              gdal::srs_label(from));
     }
 
-    /// The outputs asked for, in the order they are finished and renamed.
+    static void check_output(const std::string& output, const GdalSinkOptions& gdal)
+    {
+        check_output_options(gdal.output);
+        if (EQUAL(gdal.format.c_str(), "PostgreSQL") && !is_database_output(output))
+            throw UsageError("-f PostgreSQL writes to a database: -o PG:\"dbname=... host=...\"");
+    }
+
+    /// The outputs asked for, in the order they are finished and renamed; a
+    /// database last, so that its commit comes after every file is in place
+    /// (a failure before leaves the database as it was).
     std::vector<std::unique_ptr<ResultSink>> sinks() const
     {
         std::vector<std::unique_ptr<ResultSink>> out;
-        out.push_back(make_gdal_sink(m_output, m_gdal));
+        const bool database = is_database_output(m_output);
+        if (!database)
+            out.push_back(make_gdal_sink(m_output, m_gdal));
         if (!m_json.empty())
-            out.push_back(make_json_sink(m_json));
+            out.push_back(make_json_sink(m_json, m_gdal.output));
         if (!m_csv.empty())
             out.push_back(make_csv_sink(m_csv));
         if (!m_xlsx.empty())
             out.push_back(make_xlsx_sink(m_xlsx));
         if (!m_report.empty())
             out.push_back(make_report_sink(m_report));
+        if (database)
+            out.push_back(make_gdal_sink(m_output, m_gdal));
         return out;
     }
 
@@ -139,11 +156,18 @@ private:
     /// What each sink of sinks() writes, in the same order.
     std::vector<std::string> sink_labels() const
     {
-        std::vector<std::string> out{"write " + m_gdal.format + " (" + m_output + ")"};
+        const bool database = is_database_output(m_output);
+        const std::string main = database ? "write PostgreSQL (" + redact_password(m_output) + ")"
+                                          : "write " + m_gdal.format + " (" + m_output + ")";
+        std::vector<std::string> out;
+        if (!database)
+            out.push_back(main);
         for (const auto& [flag, path] : {std::pair<const char*, const std::string*>{"JSON", &m_json}, {"CSV", &m_csv},
                                          {"XLSX", &m_xlsx}, {"report", &m_report}})
             if (!path->empty())
                 out.push_back(std::string("write ") + flag + " (" + *path + ")");
+        if (database)
+            out.push_back(main);
         return out;
     }
 
@@ -194,7 +218,7 @@ private:
                     parts.push_back(std::string(c) + " " + std::to_string(it->second));
             std::cout << "  EIA         " << join(parts, ", ") << "\n";
         }
-        std::vector<std::string> paths{m_output};
+        std::vector<std::string> paths{redact_password(m_output)};
         for (const std::string* p : {&m_json, &m_csv, &m_xlsx, &m_report})
             if (!p->empty())
                 paths.push_back(*p);

@@ -7,11 +7,13 @@
 #include "redline/finding.hpp"
 #include "redline/lang.hpp"
 #include "redline/source.hpp"
+#include "redline/sink.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace redline::commands {
 
@@ -52,6 +54,16 @@ void add_layer_input_option(CLI::App& app, std::string& layer);
 /// names (exactly one of them; UsageError otherwise).
 std::unique_ptr<ApplicationSource> open_input(const Engine& engine, const std::string& applications,
                                               const std::string& layer_input, const InputOptions& input);
+/// --t_srs, --lco (also -lco), --layer-prefix, --overwrite: what users of
+/// ogr2ogr expect of every output a command writes (sink.hpp OutputOptions).
+void add_output_options(CLI::App& app, OutputOptions& output);
+/// Validates them (throws UsageError): -lco NAME=VALUE, a prefix of
+/// letters, digits and '_', a CRS PROJ understands.
+void check_output_options(const OutputOptions& output);
+/// The command line with ogr2ogr's one-dash spellings (-lco, -t_srs,
+/// -overwrite) turned into the options above; for main() before parsing.
+std::vector<std::string> ogr2ogr_spellings(int argc, char** argv);
+
 /// The --coords value as a datum (WGS84 when not given).
 coords::Datum datum_option(const std::string& coords);
 

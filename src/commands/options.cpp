@@ -1,7 +1,10 @@
 #include "commands/commands.hpp"
 
+#include <cctype>
+
 #include "geometry/coords.hpp"
 #include "io/columns.hpp"
+#include "io/gdal.hpp"
 #include "redline/error.hpp"
 
 namespace redline::commands {
@@ -24,6 +27,49 @@ void add_fail_on_option(CLI::App& app, std::string& fail_on)
 {
     app.add_option("--fail-on", fail_on,
                    "exit 1 when a verdict is this or worse: FAIL, INCOMPLETE, CONDITIONAL");
+}
+
+void add_output_options(CLI::App& app, OutputOptions& output)
+{
+    app.add_option("--t_srs,--t-srs", output.t_srs,
+                   "CRS the output geometries are written in, e.g. EPSG:4490 (default: the rulebook's "
+                   "working_crs); measured distances and areas stay as computed in working_crs");
+    app.add_option("--lco", output.layer_options,
+                   "NAME=VALUE layer creation option for the GDAL driver, e.g. GEOMETRY_NAME=shape "
+                   "(repeatable; -lco as in ogr2ogr)");
+    app.add_option("--layer-prefix", output.layer_prefix,
+                   "prepend this to every layer/table name (letters, digits, _) so that several runs share "
+                   "one database or GeoPackage; an existing GeoPackage is added to");
+    app.add_flag("--overwrite", output.overwrite,
+                 "replace existing layers/tables of the names written (refused otherwise)");
+}
+
+void check_output_options(const OutputOptions& output)
+{
+    for (const std::string& o : output.layer_options)
+        if (o.find('=') == std::string::npos || o.front() == '=')
+            throw UsageError("-lco takes NAME=VALUE, not '" + o + "'");
+    for (char c : output.layer_prefix)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
+            throw UsageError("--layer-prefix takes letters, digits and '_', not '" + output.layer_prefix + "'");
+    if (!output.t_srs.empty()) {
+        try {
+            gdal::initialise();
+            gdal::srs_from_user(output.t_srs, "--t_srs");
+        } catch (const Error& e) {
+            throw UsageError(e.what());
+        }
+    }
+}
+
+std::vector<std::string> ogr2ogr_spellings(int argc, char** argv)
+{
+    std::vector<std::string> out;
+    for (int i = 0; i < argc; ++i) {
+        const std::string a = argv[i];
+        out.push_back(a == "-lco" || a == "-t_srs" || a == "-overwrite" ? "-" + a : a);
+    }
+    return out;
 }
 
 coords::Datum datum_option(const std::string& coords)

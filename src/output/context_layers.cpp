@@ -41,7 +41,7 @@ double context_margin(const OGREnvelope& sites)
     return std::max(2000.0, 0.1 * side);
 }
 
-std::vector<ContextLayer> write_context_layers(GDALDataset& ds, const LayerSet& layers,
+std::vector<ContextLayer> write_context_layers(OutputDataset& output, const LayerSet& layers,
                                                const OGREnvelope& extent)
 {
     std::vector<ContextLayer> written;
@@ -67,13 +67,9 @@ std::vector<ContextLayer> write_context_layers(GDALDataset& ds, const LayerSet& 
         const auto kind = static_cast<styles::Kind>(
             std::max_element(by_kind.begin(), by_kind.end()) - by_kind.begin());
 
-        const std::string name = "ctx_" + layer->name();
+        OGRLayer* out = output.create_layer("ctx_" + layer->name(), multi_type(kind), output.default_options());
+        const std::string name = out->GetName();
         gdal::ErrorCapture capture;
-        OGRSpatialReference* srs = layers.working_srs().Clone();
-        OGRLayer* out = ds.CreateLayer(name.c_str(), srs, multi_type(kind), nullptr);
-        srs->Release();
-        if (!out)
-            throw OutputError("cannot create layer '" + name + "': " + capture.failures());
         std::set<std::string> used = {"fid"};
         std::vector<std::string> fields;
         for (const std::string& f : layer->field_names()) {
@@ -105,6 +101,8 @@ std::vector<ContextLayer> write_context_layers(GDALDataset& ds, const LayerSet& 
             for (std::size_t v = 0; v < fields.size() && v < lf.values.size(); ++v)
                 if (lf.values[v])
                     f->SetField(static_cast<int>(v), lf.values[v]->c_str());
+            if (!output.to_output(*multi))
+                continue; // PROJ cannot take it to --t_srs: context only, left out
             f->SetGeometryDirectly(multi.release());
             if (out->CreateFeature(f.get()) != OGRERR_NONE)
                 throw OutputError("cannot write to '" + name + "': " + capture.failures());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "redline/layer.hpp"
+#include "output/output_dataset.hpp"
 #include "output/styles.hpp"
 
 #include <gdal_priv.h>
@@ -28,8 +29,9 @@ double context_margin(const OGREnvelope& sites);
 /// Writes `ctx_<name>` for every layer of `layers` that has features within
 /// `extent` (already grown by the margin), each clipped to it, typed as the
 /// multi-geometry of the kind most of its features have, with the source's
-/// fields as text. Throws OutputError.
-std::vector<ContextLayer> write_context_layers(GDALDataset& ds, const LayerSet& layers,
+/// fields as text; named, optioned and in the CRS as `out` says. Throws
+/// OutputError.
+std::vector<ContextLayer> write_context_layers(OutputDataset& out, const LayerSet& layers,
                                                const OGREnvelope& extent);
 
 } // namespace redline

@@ -6,6 +6,8 @@
 #include "redline/error.hpp"
 #include "report/report.hpp"
 
+#include <cpl_string.h>
+
 #include <filesystem>
 #include <unistd.h>
 
@@ -102,16 +104,41 @@ std::unique_ptr<ResultSink> write_into_place(const std::string& path, FileSinkFa
     return std::make_unique<IntoPlaceSink>(path, std::move(make));
 }
 
+bool is_database_output(const std::string& path)
+{
+    return path.size() >= 3 && EQUALN(path.c_str(), "PG:", 3);
+}
+
 std::unique_ptr<ResultSink> make_gdal_sink(const std::string& path, GdalSinkOptions options)
 {
-    return write_into_place(path, [options](const std::string& tmp) {
-        return std::make_unique<GdalResultWriter>(tmp, options);
+    if (is_database_output(path)) {
+        // No file to rename: the writer's one transaction is what makes the
+        // run all or nothing.
+        options.format = "PostgreSQL";
+        return std::make_unique<GdalResultWriter>(path, options);
+    }
+    // A layer prefix adds to an existing GeoPackage (a copy of it is
+    // written, then renamed over it, so a failed run leaves it as it was).
+    std::error_code ec;
+    const bool add_to = !options.output.layer_prefix.empty() && EQUAL(options.format.c_str(), "GPKG") &&
+                        fs::is_regular_file(path, ec) && fs::file_size(path, ec) > 0;
+    const std::string copy_from = add_to ? path : "";
+    return write_into_place(path, [options, copy_from](const std::string& tmp) {
+        return std::make_unique<GdalResultWriter>(tmp, options, copy_from);
     });
 }
 
 std::unique_ptr<ResultSink> make_json_sink(const std::string& path)
 {
     return write_into_place(path, [](const std::string& tmp) { return std::make_unique<JsonResultWriter>(tmp); });
+}
+
+std::unique_ptr<ResultSink> make_json_sink(const std::string& path, const OutputOptions& output)
+{
+    const std::string t_srs = output.t_srs;
+    return write_into_place(path, [t_srs](const std::string& tmp) {
+        return std::make_unique<JsonResultWriter>(tmp, t_srs);
+    });
 }
 
 std::unique_ptr<ResultSink> make_json_sink(std::ostream& out, int indent)

@@ -2,6 +2,7 @@
 
 #include "redline/error.hpp"
 #include "io/gdal.hpp"
+#include "output/output_dataset.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -162,6 +163,11 @@ std::optional<Kind> kind_of(OGRwkbGeometryType type)
     default:
         return std::nullopt;
     }
+}
+
+const char* kind_type(Kind k)
+{
+    return k == Kind::Point ? "Point" : k == Kind::Line ? "Line" : "Polygon";
 }
 
 const char* kind_suffix(Kind k)
@@ -372,9 +378,39 @@ std::string layer_changes_qml()
     return document(Kind::Polygon, categorized("change", Kind::Polygon, cats), labeling("layer", Kind::Polygon, 7));
 }
 
+namespace {
+
+void write_style_rows(OGRLayer& styles, const std::vector<StyleRow>& rows);
+
+/// `layer_styles` when the GeoPackage has one (a file added to): the rows of
+/// the tables about to be styled removed (an earlier run's).
+OGRLayer* existing_layer_styles(GDALDataset& ds, const std::vector<StyleRow>& rows)
+{
+    OGRLayer* layer = ds.GetLayerByName("layer_styles");
+    if (!layer || rows.empty())
+        return layer;
+    std::string names;
+    for (const StyleRow& r : rows)
+        names += (names.empty() ? "" : ", ") + sql_text(r.table);
+    gdal::ErrorCapture capture;
+    OGRLayer* result = ds.ExecuteSQL(("DELETE FROM layer_styles WHERE f_table_name IN (" + names + ")").c_str(),
+                                     nullptr, nullptr);
+    if (result)
+        ds.ReleaseResultSet(result);
+    if (capture.has_failure())
+        throw OutputError("cannot update 'layer_styles': " + capture.failures());
+    return layer;
+}
+
+} // namespace
+
 void write_layer_styles(GDALDataset& ds, const std::vector<StyleRow>& rows)
 {
     gdal::ErrorCapture capture;
+    if (OGRLayer* layer = existing_layer_styles(ds, rows)) {
+        write_style_rows(*layer, rows);
+        return;
+    }
     char** options = nullptr;
     options = CSLSetNameValue(options, "FID", "id");
     OGRLayer* layer = ds.CreateLayer("layer_styles", nullptr, wkbNone, options);
@@ -405,7 +441,15 @@ void write_layer_styles(GDALDataset& ds, const std::vector<StyleRow>& rows)
             throw OutputError(std::string("cannot create field '") + c.name +
                               "' in 'layer_styles': " + capture.failures());
     }
+    write_style_rows(*layer, rows);
+}
 
+namespace {
+
+void write_style_rows(OGRLayer& styles, const std::vector<StyleRow>& rows)
+{
+    OGRLayer* layer = &styles;
+    gdal::ErrorCapture capture;
     int year = 0, month = 0, day = 0, hour = 0, minute = 0;
     float second = 0;
     std::sscanf(k_style_time, "%d-%d-%dT%d:%d:%fZ", &year, &month, &day, &hour, &minute, &second);
@@ -427,6 +471,8 @@ void write_layer_styles(GDALDataset& ds, const std::vector<StyleRow>& rows)
             throw OutputError("cannot write to 'layer_styles': " + capture.failures());
     }
 }
+
+} // namespace
 
 std::string write_kind_view(GDALDataset& ds, OGRLayer& table, Kind k)
 {
@@ -478,6 +524,49 @@ std::string write_kind_view(GDALDataset& ds, OGRLayer& table, Kind k)
         "SELECT " + quote_text(name) + ", column_name, geometry_type_name, srs_id, z, m "
         "FROM gpkg_geometry_columns WHERE table_name = " + quote_text(table.GetName()));
     return name;
+}
+
+namespace {
+
+/// A PostgreSQL text literal; E'' when it holds a backslash, so that it
+/// reads the same whatever standard_conforming_strings says.
+std::string pg_text(const std::string& s)
+{
+    if (s.find('\\') == std::string::npos)
+        return sql_text(s);
+    std::string out = "E'";
+    for (char c : s)
+        out += c == '\'' ? std::string("''") : c == '\\' ? std::string("\\\\") : std::string(1, c);
+    return out + "'";
+}
+
+} // namespace
+
+void write_database_layer_styles(OutputDataset& out, const std::vector<StyleRow>& rows)
+{
+    // QGIS 3.22's own statements (postgres provider, saveStyle).
+    out.execute("CREATE TABLE IF NOT EXISTS layer_styles(id SERIAL PRIMARY KEY, f_table_catalog varchar, "
+                "f_table_schema varchar, f_table_name varchar, f_geometry_column varchar, styleName text, "
+                "styleQML xml, styleSLD xml, useAsDefault boolean, description text, owner varchar(63) "
+                "DEFAULT CURRENT_USER, ui xml, update_time timestamp DEFAULT CURRENT_TIMESTAMP, type varchar)",
+                "create 'layer_styles'");
+    out.execute("ALTER TABLE layer_styles ADD COLUMN IF NOT EXISTS type varchar NULL", "update 'layer_styles'");
+    if (rows.empty())
+        return;
+    const std::string where_ours = "f_table_catalog = current_database() AND f_table_schema = " +
+                                   pg_text(out.schema()) + " AND f_table_name IN (";
+    std::string names;
+    for (const StyleRow& r : rows)
+        names += (names.empty() ? "" : ", ") + pg_text(r.table);
+    out.execute("DELETE FROM layer_styles WHERE " + where_ours + names + ")", "update 'layer_styles'");
+    for (const StyleRow& r : rows)
+        out.execute("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                    "styleName, styleQML, styleSLD, useAsDefault, description, type) VALUES (current_database(), " +
+                        pg_text(out.schema()) + ", " + pg_text(r.table) + ", " + pg_text(r.geometry_column) + ", " +
+                        pg_text(r.name) + ", XMLPARSE(DOCUMENT " + pg_text(r.qml) + "), NULL, " +
+                        (r.is_default ? "true" : "false") + ", " + pg_text(r.description) + ", " +
+                        (r.type.empty() ? std::string("NULL") : pg_text(r.type)) + ")",
+                    "write 'layer_styles'");
 }
 
 } // namespace redline::styles

@@ -16,6 +16,10 @@
 #include <string>
 #include <vector>
 
+namespace redline {
+class OutputDataset;
+}
+
 namespace redline::styles {
 
 /// The three kinds of geometry a QGIS symbol can draw; the values are
@@ -57,12 +61,30 @@ struct StyleRow {
     std::string name;            ///< styleName (at most 30 characters)
     std::string description;
     std::string qml;
+    /// A database's `type` column: the QGIS geometry type the row is for
+    /// ("Point", "Line", "Polygon"; "" = NULL, any). QGIS 3.22's postgres
+    /// provider picks the row whose type is the layer's or NULL, the default
+    /// first: a mixed table gets one row per kind.
+    std::string type = "";
+    bool is_default = true; ///< useAsDefault
 };
+
+/// "Point", "Line" or "Polygon": QGIS's geometry type name of a kind
+/// (QgsWkbTypes::geometryDisplayString).
+const char* kind_type(Kind k);
 
 /// Creates the `layer_styles` table through OGR (so it is registered in
 /// gpkg_contents as attributes) with exactly QGIS's columns, and writes each
 /// row as the default style. GeoPackage only. Throws OutputError.
 void write_layer_styles(GDALDataset& ds, const std::vector<StyleRow>& rows);
+
+/// Writes each row into the database's `layer_styles` table (created with
+/// QGIS's own schema when absent, as QGIS 3.22 creates it: id,
+/// f_table_catalog, f_table_schema, f_table_name, f_geometry_column,
+/// styleName, styleQML and styleSLD (xml), useAsDefault, description,
+/// owner, ui, update_time, type), after removing the rows of the same
+/// tables (earlier runs). Inside the output's transaction. Throws OutputError.
+void write_database_layer_styles(OutputDataset& out, const std::vector<StyleRow>& rows);
 
 /// Creates the view `<table>_<kind>` over `table` holding the rows whose
 /// geometry is of kind `k` (single or multi), registered in gpkg_contents

@@ -35,7 +35,7 @@ void geometry_or_null(JsonText& j, const std::vector<unsigned char>& wkb,
 }
 
 void render_site_json(JsonText& j, const SiteResult& r, const Application& app,
-                      OGRCoordinateTransformation* to_input)
+                      OGRCoordinateTransformation* to_input, OGRCoordinateTransformation* input_to_output = nullptr)
 {
     j.begin_object();
     j.key("site_id").value(r.site_id);
@@ -108,7 +108,7 @@ void render_site_json(JsonText& j, const SiteResult& r, const Application& app,
     }
     j.end_array();
     // The site as given, in its input CRS (GCJ-02/BD-09 already converted).
-    geometry_or_null(j.key("geometry"), r.input_geometry, nullptr);
+    geometry_or_null(j.key("geometry"), r.input_geometry, input_to_output);
     j.end_object();
 }
 
@@ -135,7 +135,10 @@ gdal::TransformPtr to_input_transform(const Engine& engine, const SourceInfo& so
     return gdal::make_transform(engine.layers().working_srs(), input);
 }
 
-JsonResultWriter::JsonResultWriter(std::string path) : m_path(std::move(path)) {}
+JsonResultWriter::JsonResultWriter(std::string path, std::string t_srs)
+    : m_path(std::move(path)), m_t_srs(std::move(t_srs))
+{
+}
 
 JsonResultWriter::JsonResultWriter(std::ostream& out, int indent) : m_out(&out), m_indent(indent) {}
 
@@ -148,6 +151,20 @@ void JsonResultWriter::begin(const SinkContext& context)
         m_out = &m_file;
     }
     m_to_input = to_input_transform(context.engine, context.source);
+    if (!m_t_srs.empty()) {
+        // --t_srs: the evidence from working_crs, the site as given from its
+        // CRS, both to t_srs.
+        OGRSpatialReference out;
+        try {
+            out = gdal::srs_from_user(m_t_srs, "--t_srs");
+        } catch (const Error& e) {
+            throw UsageError(e.what());
+        }
+        const OGRSpatialReference& working = context.engine.layers().working_srs();
+        const OGRSpatialReference& input = context.source.srs ? *context.source.srs : context.engine.input_srs();
+        m_to_input = out.IsSame(&working) ? nullptr : gdal::make_transform(working, out);
+        m_input_to_output = out.IsSame(&input) ? nullptr : gdal::make_transform(input, out);
+    }
     *m_out << "[";
 }
 
@@ -160,7 +177,7 @@ void JsonResultWriter::write(const SiteResult& r, const Application& app)
         return;
     }
     m_text.clear();
-    render_site_json(m_text, r, app, m_to_input.get());
+    render_site_json(m_text, r, app, m_to_input.get(), m_input_to_output.get());
     *m_out << m_text.str();
 }
 

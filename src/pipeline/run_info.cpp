@@ -46,8 +46,8 @@ void add_layers(RunInfo& info, const Engine& engine)
 {
     for (const auto& l : engine.layers().all()) {
         const std::string p = "layer." + l->name() + ".";
-        info.emplace_back(p + "source",
-                          l->def().source + (l->def().layer.empty() ? "" : "|layername=" + l->def().layer));
+        info.emplace_back(p + "source", redact_password(l->def().source) +
+                                            (l->def().layer.empty() ? "" : "|layername=" + l->def().layer));
         info.emplace_back(p + "features", std::to_string(l->size()));
         info.emplace_back(p + "crs", l->source_crs());
         info.emplace_back(p + "modified", l->modified());
@@ -77,7 +77,7 @@ RunInfo build_run_info(const Engine& engine, const SourceInfo& source, const Run
     add_rulebook(info, engine);
     info.emplace_back("working_crs", engine.rulebook().working_crs);
     info.emplace_back("input_crs", source.crs.empty() ? engine.rulebook().input_crs : source.crs);
-    info.emplace_back("applications", source.name);
+    info.emplace_back("applications", redact_password(source.name));
     info.emplace_back("applications_modified", source.modified);
     info.emplace_back("records", std::to_string(result.records));
     info.emplace_back("id_field", source.id_field);

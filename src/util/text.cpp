@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -255,6 +256,34 @@ std::string html_escape(std::string_view s)
         }
     }
     return out;
+}
+
+std::string redact_password(const std::string& source)
+{
+    const std::string lower = to_lower_ascii(source);
+    std::string out;
+    std::size_t copied = 0, at = 0;
+    while ((at = lower.find("password", at)) != std::string::npos) {
+        const std::size_t eq = lower.find_first_not_of(' ', at + 8);
+        const bool keyword = (at == 0 || !std::isalnum(static_cast<unsigned char>(lower[at - 1]))) &&
+                             eq != std::string::npos && lower[eq] == '=';
+        at += 8;
+        if (!keyword)
+            continue;
+        const std::size_t begin = std::min(lower.find_first_not_of(' ', eq + 1), lower.size());
+        std::size_t end = begin;
+        if (end < lower.size() && lower[end] == '\'') { // quoted: up to the closing quote
+            ++end;
+            while (end < lower.size() && lower[end] != '\'')
+                end += lower[end] == '\\' ? 2 : 1;
+            end = std::min(end + 1, lower.size());
+        } else {
+            end = std::min(lower.find_first_of(" \t", begin), lower.size());
+        }
+        out += source.substr(copied, begin - copied) + "***";
+        copied = at = end;
+    }
+    return out + source.substr(std::min(copied, source.size()));
 }
 
 } // namespace redline

@@ -27,4 +27,8 @@ std::string file_modified_utc(const std::string& path);
 std::string sha256_file(const std::string& path);
 std::string sha256_hex(std::string_view bytes);
 
+/// A data source name as it may be shown or stored: a connection string's
+/// `password=...` (PG:, libpq keywords) replaced by `password=***`.
+std::string redact_password(const std::string& source);
+
 } // namespace redline
