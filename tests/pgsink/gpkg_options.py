@@ -141,6 +141,8 @@ def check_lco(args, tmp):
     check(rc == 0 and n == 0, "-lco SPATIAL_INDEX=NO: no spatial index", err)
     rc, err = batch(args, os.path.join(tmp, "bad.gpkg"), "-lco", "SPATIAL_INDEX")
     check(rc == 2 and "NAME=VALUE" in err, "a -lco without '=' is a usage error (exit 2)", err)
+    rc, err = batch(args, os.path.join(tmp, "pg.gpkg"), "-f", "PostgreSQL")
+    check(rc == 2 and "PG:" in err, "-f PostgreSQL without a PG: output is a usage error (exit 2)", err)
 
 
 def sha(path):

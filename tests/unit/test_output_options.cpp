@@ -73,7 +73,7 @@ TEST_CASE("an output layer is named prefix + name and made with -lco over redlin
     CHECK(out.default_options().Count() == 0); // a file: GDAL's own names
 }
 
-TEST_CASE("--t_srs takes geometries from working_crs to the output CRS; the same CRS is no transform")
+TEST_CASE("the output CRS (--t_srs) takes geometries from working_crs; the same CRS is no transform")
 {
     MemFile f("tsrs.gpkg");
     OutputOptions o;
@@ -93,7 +93,7 @@ TEST_CASE("--t_srs takes geometries from working_crs to the output CRS; the same
     CHECK(q.getX() == 507383.784); // untouched, bit for bit
 }
 
-TEST_CASE("a --t_srs PROJ cannot read is a usage error")
+TEST_CASE("an output CRS (--t_srs) PROJ cannot read is a usage error")
 {
     MemFile f("bad.gpkg");
     OutputOptions o;
