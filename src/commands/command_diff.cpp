@@ -28,9 +28,10 @@ public:
         app.add_option("applications", m_applications,
                        "records to screen under both: any GDAL vector source, or CSV with wkt or lon/lat "
                        "(or --layer-input NAME instead)");
-        app.add_option("-o,--output", m_diff.output, "output dataset: changes, errors, layer_changes, run_info")
+        app.add_option("-o,--output", m_diff.output, "output dataset: changes, errors, layer_changes, run_info (or a database: PG:\"dbname=...\")")
             ->required();
-        app.add_option("-f,--format", m_diff.gdal.format, "GDAL vector driver of the output");
+        app.add_option("-f,--format", m_diff.gdal.format, "GDAL vector driver of the output (PostgreSQL for PG:)");
+        add_output_options(app, m_diff.gdal.output);
         app.add_option("--json", m_diff.json, "also write one JSON object per changed record");
         app.add_option("--report", m_diff.report,
                        "also write an HTML report of the changed records by direction and rule (--lang en for English)");
@@ -45,6 +46,9 @@ public:
     int run(const GlobalOptions& global) override
     {
         m_input.datum = datum_option(m_coords);
+        check_output_options(m_diff.gdal.output);
+        if (EQUAL(m_diff.gdal.format.c_str(), "PostgreSQL") && !is_database_output(m_diff.output))
+            throw UsageError("-f PostgreSQL writes to a database: -o PG:\"dbname=... host=...\"");
         install_interrupt_handlers(m_cancel);
         PipelineOptions options;
         options.lang = global.language();

@@ -3,6 +3,7 @@
 #include "output/writer_diff.hpp"
 
 #include "geometry/convert.hpp"
+#include "output/output_dataset.hpp"
 #include "output/writers.hpp"
 #include "redline/error.hpp"
 #include "redline/rulebook.hpp"
@@ -34,22 +35,31 @@ struct Kinds {
 class DiffGdalWriter final : public ResultSink {
 public:
     DiffGdalWriter(std::string path, const DiffOptions& options, const Engine& old_engine,
-                   const LayerChanges& layers, DiffCounts& counts)
-        : m_path(std::move(path)), m_options(options), m_old(old_engine), m_layers(layers), m_counts(counts)
+                   const LayerChanges& layers, DiffCounts& counts, std::string copy_from)
+        : m_path(std::move(path)), m_options(options), m_old(old_engine), m_layers(layers), m_counts(counts),
+          m_copy_from(std::move(copy_from))
     {
     }
     void begin(const SinkContext& context) override;
     void write(const SiteResult&, const Application&) override { needs_both(); }
     void write_compared(const SiteResult& old_result, const SiteResult& new_result, const Application& app) override;
     void finish(const RunSummary& summary) override;
-    void abandon() noexcept override { m_ds.reset(); }
+    void commit() override;
+    void abandon() noexcept override
+    {
+        if (m_out)
+            m_out->rollback();
+        m_out.reset();
+    }
 
 private:
     void write_change(const RecordChange& c, const SiteResult& o, const SiteResult& n, const Application& app);
     void write_error(const SiteResult& o, const SiteResult& n, const Application& app);
+    void set_geometry(OGRFeature& f, const SiteResult& o, const SiteResult& n, Kinds* kinds) const;
     void write_layer_changes();
     void write_run_info(const RunInfo& info);
-    void write_styles();
+    std::vector<styles::StyleRow> style_rows();
+    std::vector<std::string> planned_layers() const;
     OGRLayer* layer(const char* name, OGRwkbGeometryType type, const std::vector<const char*>& text_fields);
 
     std::string m_path;
@@ -57,18 +67,27 @@ private:
     const Engine& m_old;
     const LayerChanges& m_layers;
     DiffCounts& m_counts;
+    std::string m_copy_from;
     const Engine* m_new = nullptr;
-    gdal::DatasetPtr m_ds;
+    std::unique_ptr<OutputDataset> m_out;
+    CPLStringList m_defaults;
     OGRLayer* m_changes = nullptr;
     OGRLayer* m_errors = nullptr;
     Kinds m_kinds;
-    bool m_in_transaction = false;
 };
+
+std::vector<std::string> DiffGdalWriter::planned_layers() const
+{
+    std::vector<std::string> out = {"changes", "errors", "layer_changes", "run_info"};
+    if (m_out->gpkg())
+        for (styles::Kind k : {styles::Kind::Point, styles::Kind::Line, styles::Kind::Polygon})
+            out.push_back(std::string("changes_") + styles::kind_suffix(k));
+    return out;
+}
 
 OGRLayer* DiffGdalWriter::layer(const char* name, OGRwkbGeometryType type, const std::vector<const char*>& fields)
 {
-    const OGRSpatialReference* srs = type == wkbNone ? nullptr : &m_new->layers().working_srs();
-    OGRLayer* l = output::create_layer(*m_ds, name, type, srs, m_options.gdal);
+    OGRLayer* l = m_out->create_layer(name, type, m_defaults);
     for (const char* f : fields)
         output::add_field(*l, f, OFTString);
     return l;
@@ -77,14 +96,17 @@ OGRLayer* DiffGdalWriter::layer(const char* name, OGRwkbGeometryType type, const
 void DiffGdalWriter::begin(const SinkContext& context)
 {
     m_new = &context.engine;
-    m_ds = output::create_dataset(m_path, m_options.gdal);
+    m_out = std::make_unique<OutputDataset>(m_path, m_options.gdal.format, m_options.gdal.output,
+                                            m_new->layers().working_srs(), context.lang, m_copy_from);
+    m_out->claim(planned_layers());
+    m_defaults = m_out->default_options();
     m_changes = layer("changes", wkbUnknown,
                       {"site_id", "name", "industry_code", "old_verdict", "new_verdict", "direction",
                        "findings_added", "findings_removed", "findings_changed", "rule_ids", "township", "units",
                        "old_message", "new_message"});
     m_errors = layer("errors", wkbUnknown,
                      {"site_id", "name", "old_verdict", "new_verdict", "old_error", "new_error"});
-    m_in_transaction = m_ds->StartTransaction(FALSE) == OGRERR_NONE;
+    m_out->begin_transaction();
 }
 
 void DiffGdalWriter::write_compared(const SiteResult& o, const SiteResult& n, const Application& app)
@@ -97,7 +119,7 @@ void DiffGdalWriter::write_compared(const SiteResult& o, const SiteResult& n, co
         write_error(o, n, app);
 }
 
-void set_geometry(OGRFeature& f, const SiteResult& o, const SiteResult& n, Kinds* kinds)
+void DiffGdalWriter::set_geometry(OGRFeature& f, const SiteResult& o, const SiteResult& n, Kinds* kinds) const
 {
     const auto& wkb = n.geometry.empty() ? o.geometry : n.geometry;
     if (wkb.empty())
@@ -109,7 +131,8 @@ void set_geometry(OGRFeature& f, const SiteResult& o, const SiteResult& n, Kinds
             if (!kinds->first)
                 kinds->first = k;
         }
-    f.SetGeometryDirectly(g.release());
+    if (m_out->to_output(*g)) // --t_srs; no geometry rather than a wrong one
+        f.SetGeometryDirectly(g.release());
 }
 
 void DiffGdalWriter::write_change(const RecordChange& c, const SiteResult& o, const SiteResult& n,
@@ -156,7 +179,9 @@ void DiffGdalWriter::write_layer_changes()
         f->SetField("layer", a.layer.c_str());
         f->SetField("change", a.added ? "added" : "removed");
         f->SetField("area_m2", a.area_m2);
-        f->SetGeometryDirectly(wkb_to_ogr(a.wkb).release());
+        gdal::GeometryPtr g = wkb_to_ogr(a.wkb);
+        if (m_out->to_output(*g))
+            f->SetGeometryDirectly(g.release());
         output::create_feature(*l, *f);
     }
 }
@@ -172,38 +197,55 @@ void DiffGdalWriter::write_run_info(const RunInfo& base)
     }
 }
 
-void DiffGdalWriter::write_styles()
+/// changes by direction (GeoPackage: a view per geometry kind; a database: a
+/// row per kind, as QGIS's postgres provider picks them), layer_changes by change.
+std::vector<styles::StyleRow> DiffGdalWriter::style_rows()
 {
-    if (!EQUAL(m_ds->GetDriver()->GetDescription(), "GPKG"))
-        return; // layer_styles and views are GeoPackage things
     std::vector<styles::StyleRow> rows;
-    const std::string geom = m_changes->GetGeometryColumn();
+    const bool database = m_out->database();
+    const std::string changes = m_changes->GetName(), geom = m_changes->GetGeometryColumn();
+    const std::string what = "changed records: stricter red, looser green";
     if (m_kinds.first)
-        rows.push_back({"changes", geom, "redline change", "changed records: stricter red, looser green",
-                        styles::changes_qml(*m_kinds.first)});
-    for (styles::Kind k : m_kinds.all)
-        rows.push_back({styles::write_kind_view(*m_ds, *m_changes, k), geom, "redline change",
-                        "changed records: stricter red, looser green", styles::changes_qml(k)});
-    if (OGRLayer* lc = m_ds->GetLayerByName("layer_changes"))
-        rows.push_back({"layer_changes", lc->GetGeometryColumn(), "redline layer change",
+        rows.push_back({changes, geom, "redline change", what, styles::changes_qml(*m_kinds.first), "", !database});
+    for (styles::Kind k : m_kinds.all) {
+        if (database)
+            rows.push_back({changes, geom, "redline change", what, styles::changes_qml(k), styles::kind_type(k), true});
+        else
+            rows.push_back({styles::write_kind_view(m_out->ds(), *m_changes, k), geom, "redline change", what,
+                            styles::changes_qml(k)});
+    }
+    if (OGRLayer* lc = m_out->ds().GetLayerByName(m_out->name("layer_changes").c_str()))
+        rows.push_back({lc->GetName(), lc->GetGeometryColumn(), "redline layer change",
                         "area added (red) and removed (green) per layer", styles::layer_changes_qml()});
-    styles::write_layer_styles(*m_ds, rows);
+    return rows;
 }
 
 void DiffGdalWriter::finish(const RunSummary& summary)
 {
     write_layer_changes();
     write_run_info(summary.info);
-    gdal::ErrorCapture capture;
-    if (m_in_transaction && m_ds->CommitTransaction() != OGRERR_NONE)
-        throw OutputError("cannot commit the output: " + capture.failures());
-    m_in_transaction = false;
-    m_ds->FlushCache(false);
-    write_styles();
-    m_ds->FlushCache(true);
-    m_ds.reset();
-    if (capture.has_failure())
-        throw OutputError("cannot close the output: " + capture.failures());
+    if (m_out->database()) {
+        styles::write_database_layer_styles(*m_out, style_rows()); // committed by commit()
+        return;
+    }
+    m_out->commit();
+    m_out->ds().FlushCache(false);
+    if (m_out->gpkg()) { // layer_styles and views are GeoPackage things
+        m_out->begin_transaction();
+        styles::write_layer_styles(m_out->ds(), style_rows());
+        m_out->commit();
+    }
+    m_out->close();
+    m_out.reset();
+}
+
+void DiffGdalWriter::commit()
+{
+    if (!m_out)
+        return; // a file: closed at finish(), renamed into place
+    m_out->commit();
+    m_out->close();
+    m_out.reset();
 }
 
 class DiffJsonWriter final : public ResultSink {
@@ -286,9 +328,9 @@ RunInfo diff_run_info(const RunInfo& base, const Engine& old_engine, const DiffO
 
 std::unique_ptr<ResultSink> make_diff_gdal_writer(const std::string& path, const DiffOptions& options,
                                                   const Engine& old_engine, const LayerChanges& layers,
-                                                  DiffCounts& counts)
+                                                  DiffCounts& counts, const std::string& copy_from)
 {
-    return std::make_unique<DiffGdalWriter>(path, options, old_engine, layers, counts);
+    return std::make_unique<DiffGdalWriter>(path, options, old_engine, layers, counts, copy_from);
 }
 
 std::unique_ptr<ResultSink> make_diff_json_writer(const std::string& path)

@@ -12,10 +12,13 @@ namespace redline {
 
 class Engine;
 
-/// changes, errors, layer_changes and run_info, styled for QGIS in a GeoPackage.
+/// changes, errors, layer_changes and run_info, styled for QGIS (a GeoPackage's
+/// layer_styles and views, a database's layer_styles), through OutputDataset so
+/// --t_srs, -lco, --layer-prefix and --overwrite apply; `copy_from`: the
+/// GeoPackage added to ("" = a new dataset).
 std::unique_ptr<ResultSink> make_diff_gdal_writer(const std::string& path, const DiffOptions& options,
                                                   const Engine& old_engine, const LayerChanges& layers,
-                                                  DiffCounts& counts);
+                                                  DiffCounts& counts, const std::string& copy_from = "");
 /// A JSON array, one object per changed record.
 std::unique_ptr<ResultSink> make_diff_json_writer(const std::string& path);
 

@@ -466,27 +466,8 @@ std::vector<styles::StyleRow> GdalResultWriter::style_rows(const std::vector<Con
     return rows;
 }
 
-// The helpers above, for the other GDAL writers (writer_diff.cpp): every
-// layer redline writes through GDAL is made here, with the same options.
+// The helpers above, for the other GDAL writers (writer_diff.cpp).
 namespace output {
-
-gdal::DatasetPtr create_dataset(const std::string& path, const GdalSinkOptions& options)
-{
-    gdal::ErrorCapture capture;
-    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(options.format.c_str());
-    if (!driver || !driver->GetMetadataItem(GDAL_DCAP_VECTOR) || !driver->GetMetadataItem(GDAL_DCAP_CREATE))
-        throw OutputError("'" + options.format + "' is not a GDAL vector format that can be written");
-    gdal::DatasetPtr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!ds)
-        throw OutputError("cannot create '" + path + "': " + capture.failures());
-    return ds;
-}
-
-OGRLayer* create_layer(GDALDataset& ds, const std::string& name, OGRwkbGeometryType type,
-                       const OGRSpatialReference* srs, const GdalSinkOptions&)
-{
-    return redline::create_layer(ds, name, type, srs);
-}
 
 void add_field(OGRLayer& layer, const std::string& name, OGRFieldType type)
 {

@@ -149,12 +149,9 @@ std::string site_json(const SiteResult& r, const Application& app,
 /// coordinates are in; null when they are the same.
 gdal::TransformPtr to_input_transform(const Engine& engine, const SourceInfo& source);
 
-/// The GDAL output machinery other writers share (writer_gdal.cpp): the
-/// dataset and its layers made with the sink's options; throw OutputError.
+/// Field and feature helpers other GDAL writers share (writer_gdal.cpp; the
+/// dataset and its layers come from OutputDataset); throw OutputError.
 namespace output {
-gdal::DatasetPtr create_dataset(const std::string& path, const GdalSinkOptions& options);
-OGRLayer* create_layer(GDALDataset& ds, const std::string& name, OGRwkbGeometryType type,
-                       const OGRSpatialReference* srs, const GdalSinkOptions& options);
 void add_field(OGRLayer& layer, const std::string& name, OGRFieldType type);
 void create_feature(OGRLayer& layer, OGRFeature& f);
 } // namespace output

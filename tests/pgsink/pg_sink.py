@@ -20,6 +20,7 @@ Exit 77 (skipped) only when the PostgreSQL server binaries or PostGIS are not in
 """
 import argparse
 import difflib
+import csv
 import os
 import re
 import shutil
@@ -192,8 +193,9 @@ def check_pg_sources(ctx, gpkg):
     src = os.path.join(ctx.tmp, "pgsource")
     shutil.copytree(ctx.sample, src)
     conn = ctx.cluster.conninfo() + " password=s3cret"  # trust auth: never asked, must never be shown
-    for layer in ["eco_redline", "control_units", "water_source_zones", "industrial_parks", "townships",
-                  "pollution_sources"]:
+    with open(os.path.join(src, "rulebook.yaml"), encoding="utf-8") as fh:
+        layers_used = sorted(set(re.findall(r"source: yongkang\.gpkg, layer: (\w+)", fh.read())))
+    for layer in layers_used:
         rc, _, err = run(["ogr2ogr", "-f", "PostgreSQL", "PG:" + ctx.cluster.conninfo(),
                           os.path.join(src, "yongkang.gpkg"), layer, "-nln", "src_" + layer,
                           "-lco", "LAUNDER=NO", "-lco", "GEOMETRY_NAME=geom"])
@@ -206,11 +208,13 @@ def check_pg_sources(ctx, gpkg):
                   text)
     with open(os.path.join(src, "rulebook.yaml"), "w", encoding="utf-8") as fh:
         fh.write(text)
-    ctx.sql("CREATE TABLE applications_in (fid serial PRIMARY KEY, id text, name text, industry text, "
-            "voc_tpa text, investment_wan text, wkt text)")
-    copy = subprocess.run(ctx.cluster.psql_argv() + ["-c", "\\copy applications_in (id, name, industry, voc_tpa, "
-                          "investment_wan, wkt) FROM '" + ctx.apps + "' WITH (FORMAT csv, HEADER, FORCE_NOT_NULL "
-                          "(id, name, industry, voc_tpa, investment_wan, wkt))"], capture_output=True, text=True)
+    with open(ctx.apps, encoding="utf-8-sig") as fh:   # every column of the sample, as text
+        columns = next(csv.reader(fh))
+    ctx.sql("CREATE TABLE applications_in (fid serial PRIMARY KEY, " +
+            ", ".join(f"{c} text" for c in columns) + ")")
+    names = ", ".join(columns)
+    copy = subprocess.run(ctx.cluster.psql_argv() + ["-c", f"\\copy applications_in ({names}) FROM '" + ctx.apps +
+                          f"' WITH (FORMAT csv, HEADER, FORCE_NOT_NULL ({names}))"], capture_output=True, text=True)
     check(copy.returncode == 0, "applications.csv copied into a PG table", copy.stderr)
     out = os.path.join(ctx.tmp, "from_pg.gpkg")
     rc, _, err = run([ctx.redline, "-q", "batch", os.path.join(src, "rulebook.yaml"), "PG:" + conn,
@@ -260,6 +264,34 @@ def check_t_srs(ctx):
           f"SRID 4490, YK2026-0002 back at its input 120.0756850 28.8712688 ({xy})")
 
 
+def check_diff(ctx):
+    """redline diff writes through the same output machinery: into PostGIS with a prefix, the same
+    changes as its GeoPackage, styled from layer_styles; --t_srs applies to its geometries."""
+    new = os.path.join(ctx.sample, "rulebook_2024.yaml")
+    gpkg = os.path.join(ctx.tmp, "diff.gpkg")
+    argv = [ctx.redline, "-q", "diff", ctx.rulebook, new, ctx.apps]
+    rc, _, err = run(argv + ["-o", gpkg])
+    check(rc == 0, "diff into a GeoPackage", err)
+    rc, _, err = run(argv + ["-o", ctx.pg(), "--layer-prefix", "d_", "--t_srs", "EPSG:4490"])
+    check(rc == 0, "diff -o PG:... --layer-prefix d_ --t_srs EPSG:4490", err)
+    if rc != 0:
+        return
+    from osgeo import ogr
+    ds = ogr.Open(gpkg)
+    want = sorted((f.GetField("site_id"), f.GetField("direction"), f.GetField("findings_changed") or "")
+                  for f in ds.GetLayerByName("changes"))
+    ds = None
+    got = sorted(tuple(r.split("|")) for r in ctx.sql(
+        "SELECT site_id, direction, coalesce(findings_changed, '') FROM d_changes").splitlines())
+    check(want and got == want, f"d_changes = the GeoPackage's {len(want)} changes", f"{want}\n{got}")
+    srid = ctx.sql("SELECT DISTINCT ST_SRID(geom) FROM d_changes WHERE geom IS NOT NULL")
+    check(srid == "4490", f"d_changes in EPSG:4490 ({srid})")
+    styled = ctx.sql("SELECT count(*) FROM layer_styles WHERE f_table_name IN ('d_changes', 'd_layer_changes')")
+    check(int(styled) >= 2, f"layer_styles styles d_changes and d_layer_changes ({styled} rows)")
+    rc, _, err = run(argv + ["-o", ctx.pg(), "--layer-prefix", "d_"])
+    check(rc == 4 and "d_changes" in err, "diff with the same prefix again without --overwrite is refused", err)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--redline", required=True)
@@ -287,6 +319,7 @@ def main():
                 check_prefix(ctx, gpkg)
                 check_pg_sources(ctx, gpkg)
                 check_t_srs(ctx)
+                check_diff(ctx)
         except pgcluster.ClusterUnavailable as e:
             print(f"skipped: no PostgreSQL/PostGIS to test against:\n{e}")
             return 77
