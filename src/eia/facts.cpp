@@ -113,7 +113,9 @@ void KnownFacts::assume_unused_quantities(const Catalog& catalog)
     const auto* process = words("process");
     if (!process)
         return;
-    for (const auto& [fact, stems] : catalog.impl().process_uses) {
+    for (const auto& entry : catalog.impl().process_uses) {
+        const std::string& fact = entry.first;
+        const std::vector<std::string>& stems = entry.second; // not a structured binding: clang 14 lambdas
         if (m_numbers.count(fact))
             continue;
         const bool used = std::any_of(process->begin(), process->end(), [&](const std::string& w) {
