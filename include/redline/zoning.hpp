@@ -82,15 +82,18 @@ ZoningResult compute_zoning(const Engine& engine, const ZoningRequest& request,
                             const ZoningOptions& options);
 
 struct ZoningWriteOptions {
-    std::string format = "GPKG"; ///< a GDAL vector driver
+    std::string format = "GPKG"; ///< a GDAL vector driver (PostgreSQL for a `PG:` path)
     Lang lang = Lang::Zh;
+    /// --t_srs, -lco, --layer-prefix, --overwrite, as for batch (sink.hpp).
+    OutputOptions output;
     /// run_info rows after the tool's own (command, timings...).
     RunInfo extra_info;
 };
 
 /// Writes `zoning` (polygons), `zoning_summary` and `run_info`, styled for
-/// QGIS in a GeoPackage; under a temporary name renamed into place. Throws
-/// OutputError.
+/// QGIS (a GeoPackage's or a database's layer_styles); a file under a
+/// temporary name renamed into place, a `PG:` database in one transaction.
+/// Throws OutputError.
 void write_zoning(const Engine& engine, const ZoningResult& zoning, const std::string& path,
                   const ZoningWriteOptions& options);
 

@@ -36,7 +36,8 @@ public:
         app.add_option("--attr", m_attrs, "NAME=VALUE, e.g. voc_tpa=3 (repeatable)");
         app.add_option("-o,--output", m_output, "output GeoPackage (zoning, zoning_summary, run_info)")
             ->required();
-        app.add_option("-f,--format", m_format, "GDAL vector format (default GPKG)");
+        app.add_option("-f,--format", m_format, "GDAL vector format (default GPKG; PostgreSQL for PG:)");
+        add_output_options(app, m_output_options);
         app.add_option("--report", m_report, "HTML page: the map and the summary table");
         app.add_option("--progress", m_progress, "auto, bar, lines or none")
             ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
@@ -45,6 +46,9 @@ public:
 
     int run(const GlobalOptions& global) override
     {
+        check_output_options(m_output_options);
+        if (EQUAL(m_format.c_str(), "PostgreSQL") && !is_database_output(m_output))
+            throw UsageError("-f PostgreSQL writes to a database: -o PG:\"dbname=... host=...\"");
         const Clock::time_point started = Clock::now();
         ZoningRequest request;
         request.industry = m_industry;
@@ -69,6 +73,7 @@ public:
         const double overlay = seconds_since(started) - load;
         ZoningWriteOptions wo;
         wo.format = m_format;
+        wo.output = m_output_options;
         wo.lang = global.language();
         wo.extra_info = {{"load_seconds", format_number(load, 3)}, {"zoning_seconds", format_number(overlay, 3)}};
         write_zoning(engine, z, m_output, wo);
@@ -122,6 +127,7 @@ private:
     std::string m_rulebook, m_industry, m_output, m_report;
     std::vector<std::string> m_attrs;
     std::string m_format = "GPKG";
+    OutputOptions m_output_options;
     std::string m_progress = "auto";
     bool m_profile = false;
     CancelToken m_cancel;

@@ -4,6 +4,7 @@
 
 #include "geometry/convert.hpp"
 #include "io/gdal.hpp"
+#include "output/output_dataset.hpp"
 #include "output/styles.hpp"
 #include "redline/error.hpp"
 #include "redline/layer.hpp"
@@ -20,17 +21,11 @@ namespace {
 
 const Outcome k_verdicts[] = {Outcome::Pass, Outcome::Conditional, Outcome::Incomplete, Outcome::Fail};
 
-OGRLayer* new_layer(GDALDataset& ds, const char* name, OGRwkbGeometryType type,
-                    const OGRSpatialReference* srs,
+OGRLayer* new_layer(OutputDataset& out, const CPLStringList& defaults, const char* name, OGRwkbGeometryType type,
                     const std::vector<std::pair<const char*, OGRFieldType>>& fields)
 {
     gdal::ErrorCapture capture;
-    OGRSpatialReference* copy = srs ? srs->Clone() : nullptr;
-    OGRLayer* layer = ds.CreateLayer(name, copy, type, nullptr);
-    if (copy)
-        copy->Release();
-    if (!layer)
-        throw OutputError(std::string("cannot create layer '") + name + "': " + capture.failures());
+    OGRLayer* layer = out.create_layer(name, type, defaults);
     for (const auto& [field, kind] : fields) {
         OGRFieldDefn def(field, kind);
         if (layer->CreateField(&def) != OGRERR_NONE)
@@ -51,9 +46,9 @@ std::string verdict_field(Outcome o)
     return to_lower_ascii(std::string(outcome_name(o))) + "_km2";
 }
 
-void write_polygons(GDALDataset& ds, const Engine& engine, const ZoningResult& z, Lang lang)
+OGRLayer* write_polygons(OutputDataset& out, const CPLStringList& defaults, const ZoningResult& z, Lang lang)
 {
-    OGRLayer* layer = new_layer(ds, "zoning", wkbPolygon, &engine.layers().working_srs(),
+    OGRLayer* layer = new_layer(out, defaults, "zoning", wkbPolygon,
                                 {{"verdict", OFTString}, {"verdict_text", OFTString}, {"rule_ids", OFTString},
                                  {"township", OFTString}, {"township_key", OFTString}, {"units", OFTString},
                                  {"area_km2", OFTReal}, {"industry_code", OFTString}});
@@ -67,12 +62,15 @@ void write_polygons(GDALDataset& ds, const Engine& engine, const ZoningResult& z
         f->SetField("units", join(p.units, ";").c_str());
         f->SetField("area_km2", p.area_m2 / 1e6);
         f->SetField("industry_code", z.industry.c_str());
-        f->SetGeometryDirectly(wkb_to_ogr(p.wkb).release());
+        gdal::GeometryPtr g = wkb_to_ogr(p.wkb);
+        if (out.to_output(*g)) // --t_srs; no geometry rather than a wrong one
+            f->SetGeometryDirectly(g.release());
         create(*layer, *f);
     }
+    return layer;
 }
 
-void write_summary(GDALDataset& ds, const ZoningResult& z)
+void write_summary(OutputDataset& out, const CPLStringList& defaults, const ZoningResult& z)
 {
     std::vector<std::pair<const char*, OGRFieldType>> fields = {{"township_key", OFTString},
                                                                 {"township", OFTString}};
@@ -82,7 +80,7 @@ void write_summary(GDALDataset& ds, const ZoningResult& z)
     for (const auto& n : names)
         fields.emplace_back(n.c_str(), OFTReal);
     fields.emplace_back("total_km2", OFTReal);
-    OGRLayer* layer = new_layer(ds, "zoning_summary", wkbNone, nullptr, fields);
+    OGRLayer* layer = new_layer(out, defaults, "zoning_summary", wkbNone, fields);
     for (const ZoningSummaryRow& row : z.summary) {
         gdal::FeaturePtr f(OGRFeature::CreateFeature(layer->GetLayerDefn()));
         f->SetField("township_key", row.township_key.c_str());
@@ -127,9 +125,9 @@ RunInfo zoning_run_info(const Engine& engine, const ZoningResult& z, const Zonin
     return info;
 }
 
-void write_run_info(GDALDataset& ds, const RunInfo& info)
+void write_run_info(OutputDataset& out, const CPLStringList& defaults, const RunInfo& info)
 {
-    OGRLayer* layer = new_layer(ds, "run_info", wkbNone, nullptr, {{"key", OFTString}, {"value", OFTString}});
+    OGRLayer* layer = new_layer(out, defaults, "run_info", wkbNone, {{"key", OFTString}, {"value", OFTString}});
     for (const auto& [k, v] : info) {
         gdal::FeaturePtr f(OGRFeature::CreateFeature(layer->GetLayerDefn()));
         f->SetField("key", k.c_str());
@@ -138,31 +136,31 @@ void write_run_info(GDALDataset& ds, const RunInfo& info)
     }
 }
 
-void write_dataset(const std::string& tmp, const Engine& engine, const ZoningResult& z,
-                   const ZoningWriteOptions& options)
+/// Through OutputDataset, as batch's and diff's outputs: --t_srs, -lco,
+/// --layer-prefix, --overwrite; a `PG:` database in one transaction.
+void write_dataset(const std::string& target, const Engine& engine, const ZoningResult& z,
+                   const ZoningWriteOptions& options, const std::string& copy_from)
 {
-    gdal::ErrorCapture capture;
-    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(options.format.c_str());
-    if (!driver || !driver->GetMetadataItem(GDAL_DCAP_VECTOR) || !driver->GetMetadataItem(GDAL_DCAP_CREATE))
-        throw OutputError("'" + options.format + "' is not a GDAL vector format that can be written");
-    gdal::DatasetPtr ds(driver->Create(tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!ds)
-        throw OutputError("cannot create '" + tmp + "': " + capture.failures());
-    const bool gpkg = EQUAL(driver->GetDescription(), "GPKG");
-    ds->StartTransaction(FALSE);
-    write_polygons(*ds, engine, z, options.lang);
-    write_summary(*ds, z);
-    write_run_info(*ds, zoning_run_info(engine, z, options));
-    if (ds->CommitTransaction() != OGRERR_NONE && gpkg)
-        throw OutputError("cannot write '" + tmp + "': " + capture.failures());
-    if (gpkg) {
-        OGRLayer* layer = ds->GetLayerByName("zoning");
-        styles::write_layer_styles(*ds, {{"zoning", layer->GetGeometryColumn(), "redline zoning",
-                                          "verdict of a point site of " + z.industry, styles::zoning_qml()}});
+    OutputDataset out(target, options.format, options.output, engine.layers().working_srs(), options.lang,
+                      copy_from);
+    out.claim({"zoning", "zoning_summary", "run_info"});
+    const CPLStringList defaults = out.default_options();
+    out.begin_transaction();
+    OGRLayer* layer = write_polygons(out, defaults, z, options.lang);
+    write_summary(out, defaults, z);
+    write_run_info(out, defaults, zoning_run_info(engine, z, options));
+    const styles::StyleRow style{layer->GetName(), layer->GetGeometryColumn(), "redline zoning",
+                                 "verdict of a point site of " + z.industry, styles::zoning_qml()};
+    if (out.database()) {
+        styles::write_database_layer_styles(out, {style});
+        out.commit();
+        out.close();
+        return;
     }
-    ds.reset();
-    if (capture.has_failure())
-        throw OutputError("cannot write '" + tmp + "': " + capture.failures());
+    out.commit();
+    if (out.gpkg())
+        styles::write_layer_styles(out.ds(), {style});
+    out.close();
 }
 
 } // namespace
@@ -170,12 +168,21 @@ void write_dataset(const std::string& tmp, const Engine& engine, const ZoningRes
 void write_zoning(const Engine& engine, const ZoningResult& zoning, const std::string& path,
                   const ZoningWriteOptions& options)
 {
+    if (is_database_output(path)) {
+        ZoningWriteOptions db = options;
+        db.format = "PostgreSQL";
+        write_dataset(path, engine, zoning, db, "");
+        return;
+    }
     namespace fs = std::filesystem;
-    const std::string tmp = path + ".partial";
+    // A layer prefix adds to an existing GeoPackage (copied, then renamed over it).
     std::error_code ec;
+    const bool add_to = !options.output.layer_prefix.empty() && EQUAL(options.format.c_str(), "GPKG") &&
+                        fs::is_regular_file(path, ec) && fs::file_size(path, ec) > 0;
+    const std::string tmp = path + ".partial";
     fs::remove(tmp, ec);
     try {
-        write_dataset(tmp, engine, zoning, options);
+        write_dataset(tmp, engine, zoning, options, add_to ? path : "");
         fs::rename(tmp, path);
     } catch (const fs::filesystem_error& e) {
         fs::remove(tmp, ec);

@@ -292,6 +292,32 @@ def check_diff(ctx):
     check(rc == 4 and "d_changes" in err, "diff with the same prefix again without --overwrite is refused", err)
 
 
+def check_zoning(ctx):
+    """redline zoning too: into PostGIS with a prefix and --t_srs, the GeoPackage's polygons, styled."""
+    gpkg = os.path.join(ctx.tmp, "zoning.gpkg")
+    argv = [ctx.redline, "-q", "zoning", ctx.rulebook, "--industry", "C3360", "--attr", "voc_tpa=3"]
+    rc, _, err = run(argv + ["-o", gpkg])
+    check(rc == 0, "zoning into a GeoPackage", err)
+    rc, _, err = run(argv + ["-o", ctx.pg(), "--layer-prefix", "z_", "--t_srs", "EPSG:4490"])
+    check(rc == 0, "zoning -o PG:... --layer-prefix z_ --t_srs EPSG:4490", err)
+    if rc != 0:
+        return
+    from osgeo import ogr
+    ds = ogr.Open(gpkg)
+    want = sorted((f.GetField("verdict"), f.GetField("rule_ids") or "", round(f.GetField("area_km2"), 6))
+                  for f in ds.GetLayerByName("zoning"))
+    ds = None
+    got = sorted((v, r, round(float(a), 6)) for v, r, a in (row.split("|") for row in ctx.sql(
+        "SELECT verdict, coalesce(rule_ids, ''), area_km2 FROM z_zoning").splitlines()))
+    check(want and got == want, f"z_zoning = the GeoPackage's {len(want)} polygons")
+    srid = ctx.sql("SELECT DISTINCT ST_SRID(geom) FROM z_zoning")
+    check(srid == "4490", f"z_zoning in EPSG:4490 ({srid})")
+    styled = ctx.sql("SELECT count(*) FROM layer_styles WHERE f_table_name = 'z_zoning'")
+    check(int(styled) >= 1, "layer_styles styles z_zoning")
+    rc, _, err = run(argv + ["-o", ctx.pg(), "--layer-prefix", "z_"])
+    check(rc == 4 and "z_zoning" in err, "zoning with the same prefix again without --overwrite is refused", err)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--redline", required=True)
@@ -320,6 +346,7 @@ def main():
                 check_pg_sources(ctx, gpkg)
                 check_t_srs(ctx)
                 check_diff(ctx)
+                check_zoning(ctx)
         except pgcluster.ClusterUnavailable as e:
             print(f"skipped: no PostgreSQL/PostGIS to test against:\n{e}")
             return 77
