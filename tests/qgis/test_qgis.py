@@ -15,22 +15,9 @@ import subprocess
 import sys
 import tempfile
 
-VERDICT_COLOURS = {  # the fill of a point site, src/styles.cpp
-    "PASS": (26, 152, 80),
-    "CONDITIONAL": (245, 166, 35),
-    "INCOMPLETE": (120, 144, 176),
-    "FAIL": (215, 25, 28),
-}
-VERDICTS = ["PASS", "CONDITIONAL", "INCOMPLETE", "FAIL", "ERROR"]
+from headless import VERDICT_COLOURS, VERDICTS, check, prepare, running, verdict
+
 WORKING_CRS = "EPSG:4549"
-
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def main():
@@ -42,13 +29,7 @@ def main():
     args = ap.parse_args()
 
     tmp = tempfile.TemporaryDirectory()
-    os.environ["QGIS_CUSTOM_CONFIG_PATH"] = os.path.join(tmp.name, "qgis-profile")
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("XDG_RUNTIME_DIR", tmp.name)
-    try:
-        from qgis.core import QgsApplication
-    except ImportError:
-        print("PyQGIS not available: skipped")
+    if not prepare(tmp.name):
         return 77
 
     gpkg = args.gpkg
@@ -58,17 +39,9 @@ def main():
                         os.path.join(args.sample, "applications.csv"), "-o", gpkg,
                         "--with-context"], check=True)
 
-    app = QgsApplication([], False)
-    app.initQgis()
-    try:
+    with running():
         run_checks(gpkg, args.save or os.path.join(tmp.name, "render.png"))
-    finally:
-        app.exitQgis()
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        return 1
-    print("all checks passed")
-    return 0
+    return verdict()
 
 
 def run_checks(gpkg, png):

@@ -13,14 +13,9 @@ import subprocess
 import sys
 import tempfile
 
+from headless import check, prepare, running, verdict
+
 RED, GREEN = (215, 25, 28), (26, 152, 80)  # src/output/styles.cpp
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def colours(layer):
@@ -93,29 +88,15 @@ def main():
     ap.add_argument("--sample", required=True)
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
-    os.environ["QGIS_CUSTOM_CONFIG_PATH"] = os.path.join(tmp.name, "qgis-profile")
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("XDG_RUNTIME_DIR", tmp.name)
-    try:
-        from qgis.core import QgsApplication
-    except ImportError:
-        print("PyQGIS not available: skipped")
+    if not prepare(tmp.name):
         return 77
     gpkg = os.path.join(tmp.name, "diff.gpkg")
     subprocess.run([args.redline, "-q", "diff", os.path.join(args.sample, "rulebook.yaml"),
                     os.path.join(args.sample, "rulebook_2024.yaml"), os.path.join(args.sample, "applications.csv"),
                     "-o", gpkg], check=True)
-    app = QgsApplication([], False)
-    app.initQgis()
-    try:
+    with running():
         run_checks(gpkg)
-    finally:
-        app.exitQgis()
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    print("all checks passed")
-    return 0
+    return verdict()
 
 
 if __name__ == "__main__":

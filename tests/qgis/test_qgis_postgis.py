@@ -21,16 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "oracle"))
 import pgcluster  # noqa: E402
 
-VERDICTS = ["PASS", "CONDITIONAL", "INCOMPLETE", "FAIL", "ERROR"]
-VERDICT_COLOURS = {"PASS": (26, 152, 80), "CONDITIONAL": (245, 166, 35), "INCOMPLETE": (120, 144, 176),
-                   "FAIL": (215, 25, 28)}
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
+from headless import VERDICT_COLOURS, VERDICTS, check, prepare, running, verdict  # noqa: E402
 
 
 def main():
@@ -39,13 +30,7 @@ def main():
     ap.add_argument("--sample", required=True)
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
-    os.environ["QGIS_CUSTOM_CONFIG_PATH"] = os.path.join(tmp.name, "qgis-profile")
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("XDG_RUNTIME_DIR", tmp.name)
-    try:
-        from qgis.core import QgsApplication
-    except ImportError:
-        print("PyQGIS not available: skipped")
+    if not prepare(tmp.name):
         return 77
     try:
         with pgcluster.Cluster() as cluster:
@@ -54,21 +39,13 @@ def main():
                                 os.path.join(args.sample, "applications.csv"), "-f", "PostgreSQL",
                                 "-o", cluster.ogr_conn(), "--with-context"] +
                                (["--layer-prefix", prefix] if prefix else []), check=True)
-            app = QgsApplication([], False)
-            app.initQgis()
-            try:
+            with running():
                 run_checks(cluster, "")
                 run_checks(cluster, "r2_")
-            finally:
-                app.exitQgis()
     except pgcluster.ClusterUnavailable as e:
         print(f"skipped: no PostgreSQL/PostGIS to test against:\n{e}")
         return 77
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        return 1
-    print("all checks passed")
-    return 0
+    return verdict()
 
 
 def tables(cluster, prefix):

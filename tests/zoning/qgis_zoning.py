@@ -14,15 +14,8 @@ import subprocess
 import sys
 import tempfile
 
-COLOURS = {"PASS": (26, 152, 80), "CONDITIONAL": (245, 166, 35), "INCOMPLETE": (120, 144, 176),
-           "FAIL": (215, 25, 28)}
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "qgis"))
+from headless import VERDICT_COLOURS as COLOURS, check, prepare, running, verdict  # noqa: E402
 
 
 def main():
@@ -34,25 +27,14 @@ def main():
     ap.add_argument("--attr", default="voc_tpa=3")
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
-    os.environ["QGIS_CUSTOM_CONFIG_PATH"] = os.path.join(tmp.name, "qgis-profile")
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("XDG_RUNTIME_DIR", tmp.name)
-    try:
-        from qgis.core import QgsApplication
-    except ImportError:
-        print("PyQGIS not available: skipped")
+    if not prepare(tmp.name):
         return 77
     gpkg = os.path.join(tmp.name, "zoning.gpkg")
     subprocess.run([args.redline, "-q", "zoning", os.path.join(args.sample, "rulebook.yaml"),
                     "--industry", args.industry, "--attr", args.attr, "-o", gpkg], check=True)
-    app = QgsApplication([], False)
-    app.initQgis()
-    try:
+    with running():
         run(gpkg, args.save or os.path.join(tmp.name, "zoning.png"), "%s, %s" % (args.industry, args.attr))
-    finally:
-        app.exitQgis()
-    print("%d check(s) failed" % len(failures) if failures else "all checks passed")
-    return 1 if failures else 0
+    return verdict()
 
 
 def run(gpkg, png, title):
