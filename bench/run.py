@@ -5,7 +5,8 @@
 
 1. generates the case into OUTDIR (bench/generate.py) unless it is there already;
 2. runs `redline validate` (layers loaded, repaired, indexed) and `redline batch` at 1 and 2
-   threads (GeoPackage + JSON output), timing wall clock and peak RSS of each run;
+   threads (GeoPackage output, as issue 15 measures it; --json adds the JSON file), timing wall
+   clock, CPU time and peak RSS of each run;
 3. starts a throwaway PostgreSQL + PostGIS cluster, loads the same layers and applications once
    (ogr2ogr, ST_Subdivide, GiST, ANALYZE: timed and reported separately), runs the same
    screening in SQL (bench/postgis_screen.py), timing wall clock and peak memory;
@@ -62,7 +63,7 @@ def fmt_mb(b):
 # running processes
 # ----------------------------------------------------------------------------------------------
 def run_rss(argv):
-    """Run argv and return (wall s, peak RSS bytes, returncode, output).
+    """Run argv and return (wall s, peak RSS bytes, returncode, output, CPU s (user + system)).
 
     The peak is the child's own VmHWM, sampled from /proc every 20 ms once it runs the program
     (never from rusage: Linux carries the parent's high-water mark across fork and exec into
@@ -93,7 +94,8 @@ def run_rss(argv):
     wall = time.time() - t
     reader.join()
     p.returncode = os.waitstatus_to_exitcode(status)
-    return wall, hwm or ru.ru_maxrss * 1024, p.returncode, b"".join(out).decode("utf-8", "replace")
+    return (wall, hwm or ru.ru_maxrss * 1024, p.returncode, b"".join(out).decode("utf-8", "replace"),
+            ru.ru_utime + ru.ru_stime)
 
 
 def loadavg():
@@ -207,19 +209,21 @@ def case_stats(outdir):
 # ----------------------------------------------------------------------------------------------
 # redline
 # ----------------------------------------------------------------------------------------------
-def run_redline(redline, rulebook, apps, outdir, threads, tag):
+def run_redline(redline, rulebook, apps, outdir, threads, tag, with_json=False):
     gpkg = os.path.join(outdir, f"redline_{tag}.gpkg")
     js = os.path.join(outdir, f"redline_{tag}.json")
     for f in (gpkg, js):
         if os.path.exists(f):
             os.remove(f)
-    argv = [redline, "-q", "batch", rulebook, apps, "-o", gpkg, "--json", js,
-            "--threads", str(threads)]
-    wall, rss, rc, out = run_rss(argv)
+    argv = [redline, "-q", "batch", rulebook, apps, "-o", gpkg, "--threads", str(threads)]
+    if with_json:
+        argv += ["--json", js]
+    wall, rss, rc, out, cpu = run_rss(argv)
     if rc != 0:
         raise SystemExit(f"redline failed ({rc}): {' '.join(argv)}\n{out[-3000:]}")
-    return dict(wall=wall, rss=rss, gpkg=gpkg, json=js, threads=threads,
-                json_mb=os.path.getsize(js) / 2**20, gpkg_mb=os.path.getsize(gpkg) / 2**20)
+    return dict(wall=wall, rss=rss, cpu=cpu, gpkg=gpkg, json=js if with_json else None,
+                threads=threads, json_mb=os.path.getsize(js) / 2**20 if with_json else 0.0,
+                gpkg_mb=os.path.getsize(gpkg) / 2**20)
 
 
 def read_redline(gpkg):
@@ -358,7 +362,7 @@ def scaling(a, redline, outdir, vals, threads):
         v = dict(vals, redline_vertices=verts, points=100000, parcels=10000)
         ensure_case(d, v)
         rbv = os.path.join(d, "rulebook.yaml")
-        wall_v, _, rc, out = run_rss([redline, "validate", rbv])
+        wall_v, _, rc, out, _ = run_rss([redline, "validate", rbv])
         r = run_redline(redline, rbv, os.path.join(d, "applications.gpkg"), d, threads, "scal")
         actual = count_vertices(d)
         log(f"  {actual:>11,} red-line vertices: validate {wall_v:.2f} s, batch of 110,000 "
@@ -421,9 +425,19 @@ def markdown(R):
                  f"{fmt_s(R['validate'])} | – | {fmt_mb(R.get('validate_rss'))} | – |")
     for r in R["redline"]:
         ratio = f"{pg['screen'] / r['wall']:.1f}×" if pg else "–"
+        written = "GeoPackage + JSON" if r.get("json") else "GeoPackage"
+        cpu = f", {r['cpu']:.1f} s CPU" if r.get("cpu") is not None else ""
         L.append(f"| redline batch, {r['threads']} thread{'s' if r['threads'] > 1 else ''} "
-                 f"(GeoPackage + JSON written) | {fmt_s(r['wall'])} | {n / r['wall']:,.0f} | "
+                 f"({written} written{cpu}) | {fmt_s(r['wall'])} | {n / r['wall']:,.0f} | "
                  f"{fmt_mb(r['rss'])} (RSS) | {ratio} |")
+    if len(R["redline"]) > 1:
+        one = next((r for r in R["redline"] if r["threads"] == 1), None)
+        for r in R["redline"]:
+            if one and r is not one:
+                L.append("")
+                L.append(f"Threads: --threads {r['threads']} is {one['wall'] / r['wall']:.2f}× "
+                         f"--threads 1 (wall {fmt_s(one['wall'])} → {fmt_s(r['wall'])}; CPU "
+                         f"{one['cpu']:.1f} s → {r['cpu']:.1f} s).")
     L.append("")
     c = R.get("compare")
     if c:
@@ -477,6 +491,9 @@ def main():
                         help=f"generator flag (default {default})")
     ap.add_argument("--redline", default=os.path.join(REPO, "build", "redline"))
     ap.add_argument("--threads", default="1,2", help="redline thread counts (default 1,2)")
+    ap.add_argument("--json", action="store_true",
+                    help="redline also writes its JSON file (off by default: issue 15 measures the "
+                         "GeoPackage output alone)")
     ap.add_argument("--subdivide", type=int, default=256,
                     help="ST_Subdivide max vertices per piece (default 256)")
     ap.add_argument("--pg-workers", type=int, default=None,
@@ -528,18 +545,18 @@ def main():
     R["redline"] = []
     if not a.skip_redline:
         log("redline:")
-        wall, rss, rc, out = run_rss([redline, "validate", rb])
+        wall, rss, rc, out, _ = run_rss([redline, "validate", rb])
         if rc != 0:
             raise SystemExit(f"redline validate failed ({rc}):\n{out[-3000:]}")
         R["validate"], R["validate_rss"] = wall, rss
         log(f"  validate: {wall:.2f} s, {rss / 2**20:,.0f} MB")
         for t in threads:
-            r = run_redline(redline, rb, apps, outdir, t, f"t{t}")
+            r = run_redline(redline, rb, apps, outdir, t, f"t{t}", a.json)
             r["loadavg"] = loadavg()
             R["redline"].append(r)
             log(f"  batch --threads {t}: {r['wall']:.2f} s ({n / r['wall']:,.0f} applications/s), "
-                f"peak RSS {r['rss'] / 2**20:,.0f} MB; GeoPackage {r['gpkg_mb']:,.0f} MB, "
-                f"JSON {r['json_mb']:,.0f} MB")
+                f"{r['cpu']:.1f} s CPU, peak RSS {r['rss'] / 2**20:,.0f} MB; GeoPackage "
+                f"{r['gpkg_mb']:,.0f} MB" + (f", JSON {r['json_mb']:,.0f} MB" if a.json else ""))
 
     # ---- PostGIS ----
     pg_res = None
