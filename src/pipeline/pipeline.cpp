@@ -272,9 +272,14 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
             }));
     }
 
+    // Pipelined, the input is read ahead on its own thread, chunk k+1 while
+    // the lanes screen chunk k.
+    std::optional<pipeline::ReadAhead> ahead;
+    if (pipelined)
+        ahead.emplace([&source, &options] { return read_chunk(source, options.chunk_size); });
     while (!cancelled(options)) {
         Clock::time_point t = Clock::now();
-        std::shared_ptr<Chunk> c = read_chunk(source, options.chunk_size);
+        std::shared_ptr<Chunk> c = ahead ? ahead->next() : read_chunk(source, options.chunk_size);
         read_s += since(t);
         if (c->apps.empty())
             break;
@@ -290,6 +295,10 @@ PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
             ok = w->push(c) && ok;
         if (!ok)
             break; // a sink failed: finish() below says why
+    }
+    if (ahead) {
+        ahead->stop();
+        read_s = ahead->seconds(); // the reader's own time, not the lanes' wait for it
     }
     for (auto& w : writers)
         w->finish();

@@ -6,6 +6,7 @@
 #include "redline/finding.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -137,6 +138,80 @@ private:
     bool m_closed = false;
     bool m_aborted = false;
     std::exception_ptr m_error;
+    std::thread m_thread; // last: starts once everything above exists
+};
+
+/// Reads chunks ahead on a thread of its own (pipelined runs), so the lanes
+/// screen chunk k while chunk k+1 is read: next() hands them over in input
+/// order (at most two waiting), an empty chunk at the end, and rethrows what
+/// the source threw. Destruction stops the thread (after the chunk it is
+/// reading). Only this thread touches the source while it runs.
+class ReadAhead {
+public:
+    using Read = std::function<std::shared_ptr<Chunk>()>;
+    explicit ReadAhead(Read read) : m_read(std::move(read)), m_thread([this] { run(); }) {}
+    ReadAhead(const ReadAhead&) = delete;
+    ReadAhead& operator=(const ReadAhead&) = delete;
+    ~ReadAhead() { stop(); }
+
+    std::shared_ptr<Chunk> next()
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_error || !m_chunks.empty(); });
+        if (m_chunks.empty())
+            std::rethrow_exception(m_error); // the chunks read before it went first
+        std::shared_ptr<Chunk> c = std::move(m_chunks.front());
+        m_chunks.pop_front();
+        m_changed.notify_all();
+        return c;
+    }
+
+    /// Stops and joins the thread; then seconds() is the time spent reading.
+    void stop()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopped = true;
+            m_changed.notify_all();
+        }
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+    double seconds() const { return m_seconds; }
+
+private:
+    void run()
+    {
+        name_this_thread("redline-read");
+        try {
+            for (;;) {
+                const auto t = std::chrono::steady_clock::now();
+                std::shared_ptr<Chunk> c = m_read();
+                m_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+                const bool last = c->apps.empty();
+                std::unique_lock lock(m_mutex);
+                m_changed.wait(lock, [&] { return m_stopped || m_chunks.size() < 2; });
+                if (m_stopped)
+                    return;
+                m_chunks.push_back(std::move(c));
+                m_changed.notify_all();
+                if (last)
+                    return;
+            }
+        } catch (...) {
+            std::lock_guard lock(m_mutex);
+            m_error = std::current_exception();
+            m_changed.notify_all();
+        }
+    }
+
+    Read m_read;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<std::shared_ptr<Chunk>> m_chunks;
+    bool m_stopped = false;
+    std::exception_ptr m_error;
+    double m_seconds = 0;
     std::thread m_thread; // last: starts once everything above exists
 };
 
