@@ -302,8 +302,34 @@ LayerSet::LayerSet(const Rulebook& rb)
         throw RulebookError(rb.path, 0, "working_crs",
                             "'" + rb.working_crs +
                                 "' is not a projected CRS: distances and areas need metres");
-    for (const auto& def : rb.layers)
-        m_layers.push_back(Layer::load(def, m_working, m_layers.size()));
+    // Layers load side by side (each reads its own GDAL dataset; the big
+    // ones also repair in parallel), kept in rulebook order; the first
+    // layer in that order that failed says why.
+    const std::size_t n = rb.layers.size();
+    std::vector<std::unique_ptr<Layer>> loaded(n);
+    std::vector<std::exception_ptr> errors(n);
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t i = next++; i < n; i = next++) {
+            try {
+                loaded[i] = Layer::load(rb.layers[i], m_working, i);
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        }
+    };
+    const std::size_t threads =
+        std::min<std::size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t)
+        pool.emplace_back(work);
+    work();
+    for (auto& th : pool)
+        th.join();
+    for (std::size_t i = 0; i < n; ++i)
+        if (errors[i])
+            std::rethrow_exception(errors[i]);
+    m_layers = std::move(loaded);
 }
 
 const Layer* LayerSet::find(const std::string& name) const
