@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 
 namespace redline {
 
@@ -272,6 +273,39 @@ void zones_of(Workspace& ws, const Site& site, const Layer* layer, const Toleran
     }
 }
 
+/// The common case without an OGRGeometry: a 2D point read by GDAL (NDR
+/// ISO WKB, as ogr_to_wkb writes it), finite, in range, no web datum. The
+/// same transformation call OGRPoint::transform makes; its WKB is what
+/// exportToWkb writes. Null when the record needs the general path (which
+/// also says what is wrong with a bad one).
+geos::GeomPtr fast_point(const Application& app, const OGRSpatialReference& from,
+                         gdal::TransformsTo& transforms, bool keep_input, geos::Context& ctx, SiteResult& r)
+{
+    const std::vector<unsigned char>& w = app.wkb;
+    if (!app.has_wkb || w.size() != 21 || w[0] != 1 || w[1] != 1 || w[2] != 0 || w[3] != 0 || w[4] != 0 ||
+        app.datum != coords::Datum::Wgs84)
+        return nullptr;
+    double x = 0, y = 0, z = 0;
+    std::memcpy(&x, w.data() + 5, 8);
+    std::memcpy(&y, w.data() + 13, 8);
+    if (!std::isfinite(x) || !std::isfinite(y))
+        return nullptr;
+    if (from.IsGeographic() && (std::fabs(y) > 90 || std::fabs(x) > 180))
+        return nullptr;
+    if (OGRCoordinateTransformation* ct = transforms.from(from)) {
+        gdal::ErrorCapture capture;
+        if (!ct->Transform(1, &x, &y, &z) || !std::isfinite(x) || !std::isfinite(y))
+            return nullptr;
+    }
+    if (keep_input)
+        r.input_geometry = w;
+    r.geometry.resize(21);
+    std::memcpy(r.geometry.data(), w.data(), 5);
+    std::memcpy(r.geometry.data() + 5, &x, 8);
+    std::memcpy(r.geometry.data() + 13, &y, 8);
+    return geos::own(ctx, GEOSGeom_createPointFromXY_r(ctx.handle(), x, y), "point");
+}
+
 } // namespace
 
 SiteResult Engine::Worker::screen(const Application& app)
@@ -307,23 +341,25 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
     r.industry = industry.code;
 
     const OGRSpatialReference& from = app.srs ? *app.srs : engine.input_srs;
-    gdal::GeometryPtr g = read_geometry(app, from);
-    undo_web_datum(app, from, *g);
-    if (st.keep_input_geometry) {
-        r.input_geometry.resize(g->WkbSize());
-        if (g->exportToWkb(wkbNDR, r.input_geometry.data(), wkbVariantIso) != OGRERR_NONE)
-            r.input_geometry.clear();
-    }
-    if (OGRCoordinateTransformation* ct = st.transforms.from(from)) {
-        gdal::ErrorCapture capture;
-        if (g->transform(ct) != OGRERR_NONE || !is_finite(*g))
-            throw RecordError(Text("无法转换到工作坐标系 ", "cannot transform to the working CRS ") +
-                              Text::same(engine.rulebook.working_crs));
-    }
-
     geos::Context& ctx = st.ws.ctx();
     int dim = 0;
-    geos::GeomPtr geom = to_valid_geos(ctx, *g, dim, r.geometry);
+    geos::GeomPtr geom = fast_point(app, from, st.transforms, st.keep_input_geometry, ctx, r);
+    if (!geom) {
+        gdal::GeometryPtr g = read_geometry(app, from);
+        undo_web_datum(app, from, *g);
+        if (st.keep_input_geometry) {
+            r.input_geometry.resize(g->WkbSize());
+            if (g->exportToWkb(wkbNDR, r.input_geometry.data(), wkbVariantIso) != OGRERR_NONE)
+                r.input_geometry.clear();
+        }
+        if (OGRCoordinateTransformation* ct = st.transforms.from(from)) {
+            gdal::ErrorCapture capture;
+            if (g->transform(ct) != OGRERR_NONE || !is_finite(*g))
+                throw RecordError(Text("无法转换到工作坐标系 ", "cannot transform to the working CRS ") +
+                                  Text::same(engine.rulebook.working_crs));
+        }
+        geom = to_valid_geos(ctx, *g, dim, r.geometry);
+    }
     Site site;
     site.id = app.site_id;
     site.industry = industry;

@@ -1,6 +1,7 @@
 #include "redline/layer.hpp"
 
 #include "geometry/convert.hpp"
+#include "geometry/packed_rtree.hpp"
 #include "redline/error.hpp"
 #include "io/gdal.hpp"
 #include "util/text.hpp"
@@ -9,9 +10,6 @@
 #include <atomic>
 #include <exception>
 #include <thread>
-#include <boost/function_output_iterator.hpp>
-#include <boost/geometry.hpp>
-#include <boost/geometry/index/rtree.hpp>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -21,15 +19,9 @@
 
 namespace redline {
 
-namespace bg = boost::geometry;
-namespace bgi = boost::geometry::index;
-using BgPoint = bg::model::point<double, 2, bg::cs::cartesian>;
-using BgBox = bg::model::box<BgPoint>;
-
 struct Layer::RTree {
-    using Entry = std::pair<BgBox, std::uint32_t>;
-    explicit RTree(const std::vector<Entry>& entries) : tree(entries.begin(), entries.end()) {}
-    bgi::rtree<Entry, bgi::quadratic<16>> tree;
+    explicit RTree(const std::vector<geos::Bounds>& boxes) : tree(boxes) {}
+    PackedRTree tree;
 };
 
 namespace {
@@ -231,7 +223,7 @@ void Layer::repair_and_index(const std::vector<std::string>& whos)
     parallel_for(m_features.size(), [&](geos::Context& tctx, std::size_t i) {
         repairs[i] = check_and_repair(tctx, m_features[i]);
     });
-    std::vector<RTree::Entry> entries;
+    std::vector<geos::Bounds> entries;
     std::vector<LayerFeature> kept;
     kept.reserve(m_features.size());
     for (std::size_t i = 0; i < m_features.size(); ++i) {
@@ -245,9 +237,7 @@ void Layer::repair_and_index(const std::vector<std::string>& whos)
                 continue;
             }
         }
-        entries.emplace_back(BgBox(BgPoint(lf.bounds.minx, lf.bounds.miny),
-                                   BgPoint(lf.bounds.maxx, lf.bounds.maxy)),
-                             static_cast<std::uint32_t>(kept.size()));
+        entries.push_back(lf.bounds); // item kept.size()
         kept.push_back(std::move(lf));
     }
     m_features = std::move(kept);
@@ -263,7 +253,7 @@ void Layer::repair_and_index(const std::vector<std::string>& whos)
         }
         m_extent = e;
     }
-    // Packing (range) construction: built and queried much faster than inserts.
+    // Packed once: built and queried much faster than inserts.
     m_rtree = std::make_unique<const RTree>(entries);
 }
 
@@ -287,10 +277,7 @@ std::size_t Layer::field(const std::string& name, const std::string& purpose) co
 std::vector<std::uint32_t> Layer::query(const geos::Bounds& b, double margin) const
 {
     std::vector<std::uint32_t> out;
-    BgBox box(BgPoint(b.minx - margin, b.miny - margin), BgPoint(b.maxx + margin, b.maxy + margin));
-    m_rtree->tree.query(bgi::intersects(box),
-                        boost::make_function_output_iterator(
-                            [&](const RTree::Entry& e) { out.push_back(e.second); }));
+    m_rtree->tree.query(geos::Bounds{b.minx - margin, b.miny - margin, b.maxx + margin, b.maxy + margin}, out);
     std::sort(out.begin(), out.end());
     return out;
 }

@@ -1,0 +1,148 @@
+#include "geometry/packed_rtree.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+namespace redline {
+
+namespace {
+
+/// Hilbert curve index of (x, y) on a 2^16 grid (Flatbush's hilbert()).
+std::uint32_t hilbert(std::uint32_t x, std::uint32_t y)
+{
+    std::uint32_t a = x ^ y;
+    std::uint32_t b = 0xFFFF ^ a;
+    std::uint32_t c = 0xFFFF ^ (x | y);
+    std::uint32_t d = x & (y ^ 0xFFFF);
+    std::uint32_t A = a | (b >> 1);
+    std::uint32_t B = (a >> 1) ^ a;
+    std::uint32_t C = ((c >> 1) ^ (b & (d >> 1))) ^ c;
+    std::uint32_t D = ((a & (c >> 1)) ^ (d >> 1)) ^ d;
+    a = A; b = B; c = C; d = D;
+    A = (a & (a >> 2)) ^ (b & (b >> 2));
+    B = (a & (b >> 2)) ^ (b & ((a ^ b) >> 2));
+    C ^= (a & (c >> 2)) ^ (b & (d >> 2));
+    D ^= (b & (c >> 2)) ^ ((a ^ b) & (d >> 2));
+    a = A; b = B; c = C; d = D;
+    A = (a & (a >> 4)) ^ (b & (b >> 4));
+    B = (a & (b >> 4)) ^ (b & ((a ^ b) >> 4));
+    C ^= (a & (c >> 4)) ^ (b & (d >> 4));
+    D ^= (b & (c >> 4)) ^ ((a ^ b) & (d >> 4));
+    a = A; b = B; c = C; d = D;
+    C ^= (a & (c >> 8)) ^ (b & (d >> 8));
+    D ^= (b & (c >> 8)) ^ ((a ^ b) & (d >> 8));
+    a = C ^ (C >> 1);
+    b = D ^ (D >> 1);
+    std::uint32_t i0 = x ^ y;
+    std::uint32_t i1 = b | (0xFFFF ^ (i0 | a));
+    i0 = (i0 | (i0 << 8)) & 0x00FF00FF;
+    i0 = (i0 | (i0 << 4)) & 0x0F0F0F0F;
+    i0 = (i0 | (i0 << 2)) & 0x33333333;
+    i0 = (i0 | (i0 << 1)) & 0x55555555;
+    i1 = (i1 | (i1 << 8)) & 0x00FF00FF;
+    i1 = (i1 | (i1 << 4)) & 0x0F0F0F0F;
+    i1 = (i1 | (i1 << 2)) & 0x33333333;
+    i1 = (i1 | (i1 << 1)) & 0x55555555;
+    return (i1 << 1) | i0;
+}
+
+bool intersects(const geos::Bounds& a, const geos::Bounds& b)
+{
+    return !(a.maxx < b.minx || a.maxy < b.miny || a.minx > b.maxx || a.miny > b.maxy);
+}
+
+} // namespace
+
+PackedRTree::PackedRTree(const std::vector<geos::Bounds>& boxes) : m_items(boxes.size())
+{
+    if (m_items == 0)
+        return;
+    std::size_t nodes = m_items, m = m_items;
+    m_level_bounds.push_back(nodes);
+    do {
+        m = (m + k_node_size - 1) / k_node_size;
+        nodes += m;
+        m_level_bounds.push_back(nodes);
+    } while (m != 1);
+
+    geos::Bounds all{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
+                     std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
+    for (const auto& b : boxes) {
+        all.minx = std::min(all.minx, b.minx);
+        all.miny = std::min(all.miny, b.miny);
+        all.maxx = std::max(all.maxx, b.maxx);
+        all.maxy = std::max(all.maxy, b.maxy);
+    }
+    const double w = all.maxx - all.minx, h = all.maxy - all.miny;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> order(m_items); // (hilbert, item)
+    for (std::size_t i = 0; i < m_items; ++i) {
+        const auto& b = boxes[i];
+        const double cx = w > 0 ? ((b.minx + b.maxx) / 2 - all.minx) / w : 0;
+        const double cy = h > 0 ? ((b.miny + b.maxy) / 2 - all.miny) / h : 0;
+        order[i] = {hilbert(static_cast<std::uint32_t>(std::clamp(cx, 0.0, 1.0) * 0xFFFF),
+                            static_cast<std::uint32_t>(std::clamp(cy, 0.0, 1.0) * 0xFFFF)),
+                    static_cast<std::uint32_t>(i)};
+    }
+    std::sort(order.begin(), order.end()); // ties by item: the same tree every time
+
+    m_boxes.resize(nodes);
+    m_indices.resize(nodes);
+    for (std::size_t i = 0; i < m_items; ++i) {
+        m_boxes[i] = boxes[order[i].second];
+        m_indices[i] = order[i].second;
+    }
+    std::size_t pos = 0, added = m_items;
+    for (std::size_t level = 0; level + 1 < m_level_bounds.size(); ++level) {
+        const std::size_t end = m_level_bounds[level];
+        while (pos < end) {
+            const std::size_t first = pos;
+            geos::Bounds b = m_boxes[pos];
+            for (std::size_t k = 1; k < k_node_size && pos + k < end; ++k) {
+                const auto& c = m_boxes[pos + k];
+                b.minx = std::min(b.minx, c.minx);
+                b.miny = std::min(b.miny, c.miny);
+                b.maxx = std::max(b.maxx, c.maxx);
+                b.maxy = std::max(b.maxy, c.maxy);
+            }
+            pos = std::min(pos + k_node_size, end);
+            m_boxes[added] = b;
+            m_indices[added] = static_cast<std::uint32_t>(first);
+            ++added;
+        }
+    }
+}
+
+void PackedRTree::query(const geos::Bounds& q, std::vector<std::uint32_t>& out) const
+{
+    if (m_items == 0)
+        return;
+    // (first position of a run of siblings, its level): at most 16 waiting
+    // per level, and 16 levels hold 16^16 items.
+    std::size_t stack_pos[k_node_size * 16];
+    std::size_t stack_level[k_node_size * 16];
+    std::size_t top = 0;
+    std::size_t node = m_boxes.size() - 1;
+    std::size_t level = m_level_bounds.size() - 1;
+    for (;;) {
+        const std::size_t end = std::min(node + k_node_size, m_level_bounds[level]);
+        for (std::size_t p = node; p < end; ++p) {
+            if (!intersects(q, m_boxes[p]))
+                continue;
+            if (level == 0)
+                out.push_back(m_indices[p]);
+            else {
+                stack_pos[top] = m_indices[p];
+                stack_level[top] = level - 1;
+                ++top;
+            }
+        }
+        if (top == 0)
+            return;
+        --top;
+        node = stack_pos[top];
+        level = stack_level[top];
+    }
+}
+
+} // namespace redline
