@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -69,7 +70,7 @@ public:
 
 private:
     const Layer* m_layer = nullptr;
-    std::map<std::string, std::size_t> m_by_key;
+    std::unordered_map<std::string, std::size_t> m_by_key;
     std::vector<Row> m_rows;
     std::vector<ZoneLoads> m_loads;
 };
