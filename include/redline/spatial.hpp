@@ -22,6 +22,9 @@ struct Overlap {
     double amount = NAN; ///< m² or m; NaN when dim is 0
     geos::GeomPtr piece; ///< site ∩ feature (the evidence); set when hit
     bool whole_site = false; ///< `piece` is the whole site
+    /// The site is within the (polygonal) feature, boundary aside (GEOS
+    /// contains); measured for line and polygon sites only.
+    bool contained = false;
 };
 
 /// The overlaps measured for one site, so that each (feature, tolerances) is
@@ -63,6 +66,9 @@ struct Outside {
     double share = 0;    ///< % of the site outside
     geos::GeomPtr piece; ///< the part outside (set when not within)
     bool whole_site = false; ///< `piece` is the whole site
+    /// The site is within the (polygonal) feature, boundary aside (GEOS
+    /// contains); measured for line and polygon sites only.
+    bool contained = false;
 };
 
 /// Evidence WKB for a measured piece (null: none): the site's own WKB when

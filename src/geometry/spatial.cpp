@@ -55,6 +55,7 @@ Overlap copy(geos::Context& ctx, const Overlap& o)
     out.dim = o.dim;
     out.amount = o.amount;
     out.whole_site = o.whole_site;
+    out.contained = o.contained;
     if (o.piece)
         out.piece = geos::clone(ctx, o.piece.get());
     return out;
@@ -83,10 +84,16 @@ Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std
     geos::Context& ctx = ws.ctx();
     Overlap out;
     const GEOSPreparedGeometry* prep = ws.prepared(layer, i);
-    if (!geos::predicate(ctx, GEOSPreparedIntersects_r(ctx.handle(), prep, site.geometry),
-                         "intersects"))
-        return out;
     const int fdim = layer.feature(i).dimension;
+    // A line or polygon site asks "inside?" first: most are inside the big
+    // features (units, townships) they touch, and contains rejects on the
+    // envelopes when they are not; inside implies intersecting.
+    out.contained = fdim == 2 && site.dimension > 0 &&
+                    geos::predicate(ctx, GEOSPreparedContains_r(ctx.handle(), prep, site.geometry),
+                                    "contains");
+    if (!out.contained &&
+        !geos::predicate(ctx, GEOSPreparedIntersects_r(ctx.handle(), prep, site.geometry), "intersects"))
+        return out;
     out.dim = std::min(site.dimension, fdim);
     if (out.dim == 0) {
         out.hit = true;
@@ -96,8 +103,7 @@ Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std
         return out;
     }
     geos::GeomPtr piece;
-    if (fdim == 2 && geos::predicate(ctx, GEOSPreparedContains_r(ctx.handle(), prep, site.geometry),
-                                     "contains")) {
+    if (out.contained) {
         // Strictly inside: the overlap is the site itself, no overlay needed.
         piece = geos::clone(ctx, site.geometry);
         // (keep_dimension below drops the lower parts of a mixed collection)
@@ -158,13 +164,10 @@ Outside outside(Workspace& ws, const Site& site, const LayerSubset& subset, cons
     // almost-collinear sublines is almost the whole line.
     std::vector<const GEOSGeometry*> inside;
     for (std::uint32_t i : candidates) {
-        if (layer.feature(i).dimension == 2 &&
-            geos::predicate(ctx,
-                            GEOSPreparedContains_r(ctx.handle(), ws.prepared(layer, i),
-                                                   site.geometry),
-                            "contains"))
+        const Overlap o = overlap(ws, site, layer, i, tol); // measured once (the memo)
+        if (o.contained)
             return out; // wholly inside one feature
-        if (overlap(ws, site, layer, i, tol).hit)
+        if (o.hit)
             inside.push_back(ws.geometry(layer, i));
     }
     // One feature after the other, not the site minus their union: a
