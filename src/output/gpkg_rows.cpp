@@ -8,6 +8,7 @@
 
 #include <bit>
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 
 namespace redline::gpkg {
@@ -209,65 +210,132 @@ TableRows::TableRows(RowWriter& owner, std::string table, std::string column, Sp
 {
 }
 
-void TableRows::check(int rc, const char* what)
+void TableRows::put_bytes(Cell& c, Cell::Kind kind, const void* p, std::size_t n)
 {
-    if (rc != SQLITE_OK)
-        m_owner.fail(std::string(what) + " in '" + m_table + "'");
+    c.kind = kind;
+    c.at = m_bytes.size();
+    c.size = n;
+    m_bytes.append(static_cast<const char*>(p), n);
 }
 
 void TableRows::text(int column, std::string_view v)
 {
-    check(sqlite3_bind_text(m_insert.get(), param(column), v.data(), static_cast<int>(v.size()), SQLITE_STATIC),
-          "cannot bind a text");
+    put_bytes(cell(column), Cell::Kind::Text, v.data(), v.size());
 }
 
 void TableRows::integer(int column, std::int64_t v)
 {
-    check(sqlite3_bind_int64(m_insert.get(), param(column), v), "cannot bind an integer");
+    Cell& c = cell(column);
+    c.kind = Cell::Kind::Integer;
+    c.integer = v;
 }
 
 void TableRows::real(int column, double v)
 {
-    if (std::isnan(v))
-        null(column);
-    else
-        check(sqlite3_bind_double(m_insert.get(), param(column), v), "cannot bind a real");
+    Cell& c = cell(column);
+    c.kind = std::isnan(v) ? Cell::Kind::Null : Cell::Kind::Real;
+    c.real = v;
 }
 
 void TableRows::null(int column)
 {
-    check(sqlite3_bind_null(m_insert.get(), param(column)), "cannot bind a null");
+    cell(column).kind = Cell::Kind::Null;
 }
 
 BlobGeometry TableRows::geometry(const std::vector<unsigned char>& wkb)
 {
-    m_has_geometry = false;
     if (wkb.empty()) {
-        check(sqlite3_bind_null(m_insert.get(), 1), "cannot bind a geometry");
+        cell(-1).kind = Cell::Kind::Null;
+        m_geometries[m_pending] = {};
         return {};
     }
-    m_geometry = geometry_blob(wkb.data(), wkb.size(), m_srs_id, m_blob);
-    m_has_geometry = !m_geometry.empty;
-    m_saw_z = m_saw_z || wkbHasZ(m_geometry.type);
-    m_saw_m = m_saw_m || wkbHasM(m_geometry.type);
-    check(sqlite3_bind_blob(m_insert.get(), 1, m_blob.data(), static_cast<int>(m_blob.size()), SQLITE_STATIC),
-          "cannot bind a geometry");
-    return m_geometry;
+    const BlobGeometry g = geometry_blob(wkb.data(), wkb.size(), m_srs_id, m_blob);
+    m_saw_z = m_saw_z || wkbHasZ(g.type);
+    m_saw_m = m_saw_m || wkbHasM(g.type);
+    put_bytes(cell(-1), Cell::Kind::Blob, m_blob.data(), m_blob.size());
+    m_geometries[m_pending] = g;
+    return g;
 }
 
-std::int64_t TableRows::insert()
+void TableRows::insert()
 {
-    sqlite3_stmt* s = m_insert.get();
+    if (++m_pending == m_batch)
+        flush();
+}
+
+StmtPtr TableRows::statement(std::size_t rows)
+{
+    std::string sql = "INSERT INTO " + ident(m_table) + " (" + ident(m_geometry_column);
+    for (const std::string& c : m_columns)
+        sql += ", " + ident(c);
+    sql += ") VALUES ";
+    std::string row = "(?";
+    for (std::size_t i = 0; i < m_columns.size(); ++i)
+        row += ", ?";
+    row += ")";
+    for (std::size_t r = 0; r < rows; ++r)
+        sql += (r ? ", " : "") + row;
+    return m_owner.prepare(sql);
+}
+
+void TableRows::bind(sqlite3_stmt* s, int param, const Cell& c)
+{
+    const char* bytes = m_bytes.data() + c.at;
+    const int n = static_cast<int>(c.size);
+    int rc = SQLITE_OK;
+    switch (c.kind) {
+    case Cell::Kind::Null:
+        return; // the bindings were cleared
+    case Cell::Kind::Text:
+        rc = sqlite3_bind_text(s, param, bytes, n, SQLITE_STATIC);
+        break;
+    case Cell::Kind::Blob:
+        rc = sqlite3_bind_blob(s, param, bytes, n, SQLITE_STATIC);
+        break;
+    case Cell::Kind::Integer:
+        rc = sqlite3_bind_int64(s, param, c.integer);
+        break;
+    case Cell::Kind::Real:
+        rc = sqlite3_bind_double(s, param, c.real);
+        break;
+    }
+    if (rc != SQLITE_OK)
+        m_owner.fail("cannot bind a value for '" + m_table + "'");
+}
+
+void TableRows::flush()
+{
+    const std::size_t n = m_pending;
+    if (n == 0)
+        return;
+    if (m_last_fid < 0) // the first rows: tables get their sqlite_sequence row in the order GDAL gives them
+        for (auto& t : m_owner.m_tables) {
+            if (t.get() == this)
+                break;
+            if (t->m_last_fid < 0)
+                t->flush();
+        }
+    StmtPtr tail = n == m_batch ? nullptr : statement(n); // the last, short batch
+    sqlite3_stmt* s = tail ? tail.get() : m_insert.get();
+    for (std::size_t i = 0; i < n * m_width; ++i)
+        bind(s, static_cast<int>(i + 1), m_cells[i]);
     if (sqlite3_step(s) != SQLITE_DONE)
         m_owner.fail("cannot insert into '" + m_table + "'");
-    const std::int64_t fid = sqlite3_last_insert_rowid(m_owner.m_db.get());
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
-    ++m_rows;
-    if (m_has_geometry) {
-        const BlobGeometry& g = m_geometry;
+    // The rows of one statement get consecutive fids (AUTOINCREMENT, and
+    // nobody else writes): the last is SQLite's last_insert_rowid.
+    const std::int64_t last = sqlite3_last_insert_rowid(m_owner.m_db.get());
+    const std::int64_t first = last - static_cast<std::int64_t>(n) + 1;
+    if (m_last_fid >= 0 && first != m_last_fid + 1)
+        throw OutputError("GeoPackage rows: the fids of '" + m_table + "' are not consecutive");
+    m_last_fid = last;
+    for (std::size_t r = 0; r < n; ++r) {
+        const BlobGeometry& g = m_geometries[r];
+        if (g.empty)
+            continue;
         if (m_index)
-            m_index->add(fid, g.min_x, g.min_y, g.max_x, g.max_y);
+            m_index->add(first + static_cast<std::int64_t>(r), g.min_x, g.min_y, g.max_x, g.max_y);
         if (!m_extent_set) {
             m_min_x = g.min_x, m_min_y = g.min_y, m_max_x = g.max_x, m_max_y = g.max_y;
             m_extent_set = true;
@@ -276,8 +344,11 @@ std::int64_t TableRows::insert()
             m_max_x = std::max(m_max_x, g.max_x), m_max_y = std::max(m_max_y, g.max_y);
         }
     }
-    m_has_geometry = false;
-    return fid;
+    m_rows += static_cast<std::int64_t>(n);
+    std::fill(m_cells.begin(), m_cells.end(), Cell{});
+    std::fill(m_geometries.begin(), m_geometries.end(), BlobGeometry{});
+    m_bytes.clear();
+    m_pending = 0;
 }
 
 // ---------------------------------------------------------------------------
@@ -351,19 +422,19 @@ TableRows& RowWriter::table(const std::string& table, const std::string& geometr
     }
     for (const std::string& name : names)
         exec("DROP TRIGGER " + ident(name));
-    std::string sql = "INSERT INTO " + ident(table) + " (" + ident(geometry_column);
-    std::string values = "?1";
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-        sql += ", " + ident(columns[i]);
-        values += ", ?" + std::to_string(i + 2);
-    }
-    t->m_insert = prepare(sql + ") VALUES (" + values + ")");
+    t->m_width = columns.size() + 1;
+    const auto variables = static_cast<std::size_t>(sqlite3_limit(m_db.get(), SQLITE_LIMIT_VARIABLE_NUMBER, -1));
+    t->m_batch = std::max<std::size_t>(1, std::min<std::size_t>(64, variables / t->m_width));
+    t->m_insert = t->statement(t->m_batch);
+    t->m_cells.assign(t->m_batch * t->m_width, TableRows::Cell{});
+    t->m_geometries.assign(t->m_batch, BlobGeometry{});
     m_tables.push_back(std::move(t));
     return *m_tables.back();
 }
 
 void RowWriter::finish_table(TableRows& t)
 {
+    t.flush();
     t.m_insert.reset();
     for (const std::string& sql : t.m_trigger_sql)
         exec(sql);

@@ -59,11 +59,14 @@ using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
 
 class RowWriter;
 
-/// One table's INSERT: bind the columns of a row, then insert(). Text is
-/// bound SQLITE_STATIC: it must stay alive until insert() returns.
+/// One table's rows: give the columns of a row, then insert(). The rows
+/// go to SQLite 64 at a time (fewer when the columns are many), in one
+/// multi-row INSERT: SQLite's cost per statement (its AUTOINCREMENT
+/// bookkeeping among it) is paid once a batch, not once a row.
 class TableRows {
 public:
     /// Column `column` (0-based, in the order given to RowWriter::table()).
+    /// Text and blobs are copied.
     void text(int column, std::string_view v);
     void integer(int column, std::int64_t v);
     /// NaN is written NULL, as OGR's SetFieldNull / SQLite would.
@@ -71,28 +74,46 @@ public:
     void null(int column);
     /// The row's geometry (null when `wkb` is empty); what it is, for the caller.
     BlobGeometry geometry(const std::vector<unsigned char>& wkb);
-    /// Inserts the row (every column not bound is NULL) and clears the
-    /// bindings; returns its fid. Throws OutputError with SQLite's message.
-    std::int64_t insert();
-    std::int64_t rows() const { return m_rows; }
+    /// Ends the row (every column not given is NULL). Throws OutputError
+    /// with SQLite's message.
+    void insert();
+    /// Rows inserted so far (those still in the batch included).
+    std::int64_t rows() const { return m_rows + static_cast<std::int64_t>(m_pending); }
 
 private:
     friend class RowWriter;
     TableRows(RowWriter& owner, std::string table, std::string column, SpatialIndex* index);
-    int param(int column) const { return column + 2; } ///< ?1 is the geometry
-    void check(int rc, const char* what);
+    struct Cell {
+        enum class Kind : unsigned char { Null, Text, Blob, Integer, Real } kind = Kind::Null;
+        std::int64_t integer = 0;
+        double real = 0;
+        std::size_t at = 0, size = 0; ///< in m_bytes
+    };
+    /// Cell 0 of a row is the geometry, then the columns.
+    Cell& cell(int column) { return m_cells[m_pending * m_width + static_cast<std::size_t>(column) + 1]; }
+    void put_bytes(Cell& c, Cell::Kind kind, const void* p, std::size_t n);
+    /// The INSERT of `rows` rows.
+    StmtPtr statement(std::size_t rows);
+    /// Inserts the rows of the batch; notes their fids, envelopes, extent.
+    void flush();
+    void bind(sqlite3_stmt* s, int param, const Cell& c);
     RowWriter& m_owner;
     std::string m_table, m_geometry_column;
     std::vector<std::string> m_columns;
     std::int32_t m_srs_id = 0;
-    int m_z = 0, m_m = 0;               ///< gpkg_geometry_columns' z and m
+    int m_z = 0, m_m = 0;                  ///< gpkg_geometry_columns' z and m
     bool m_saw_z = false, m_saw_m = false; ///< a geometry with Z, with M was written
-    StmtPtr m_insert;
+    std::size_t m_width = 0;               ///< cells a row
+    std::size_t m_batch = 1;               ///< rows a statement
+    StmtPtr m_insert;                      ///< of m_batch rows
+    std::vector<Cell> m_cells;             ///< m_batch rows of m_width
+    std::string m_bytes;                   ///< the batch's text and blobs
+    std::vector<BlobGeometry> m_geometries; ///< the batch's, one a row (empty: no index entry)
+    std::size_t m_pending = 0;             ///< rows in the batch
     std::vector<unsigned char> m_blob;
-    bool m_has_geometry = false; ///< the bound blob is not empty: the index gets it
-    BlobGeometry m_geometry;
     SpatialIndex* m_index = nullptr;
-    std::int64_t m_rows = 0;
+    std::int64_t m_rows = 0; ///< inserted
+    std::int64_t m_last_fid = -1;
     bool m_extent_set = false;
     double m_min_x = 0, m_min_y = 0, m_max_x = 0, m_max_y = 0;
     std::vector<std::string> m_trigger_sql; ///< GDAL's feature-count triggers, dropped meanwhile

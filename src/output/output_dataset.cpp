@@ -280,6 +280,11 @@ void OutputDataset::close()
 
 void OutputDataset::reopen()
 {
+    // As GDAL's Create() left the file: no fsync at each commit (the file is
+    // a temporary one until write_into_place() renames it). Opened with
+    // SQLite's default, the next commit would wait for the disk to take the
+    // whole file. A user's OGR_SQLITE_SYNCHRONOUS wins.
+    CPLConfigOptionSetter synchronous("OGR_SQLITE_SYNCHRONOUS", "OFF", true);
     gdal::ErrorCapture capture;
     const char* drivers[] = {m_format.c_str(), nullptr};
     m_ds.reset(GDALDataset::Open(m_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, nullptr, nullptr));

@@ -140,6 +140,9 @@ def compare(redline, name, make_args, tmp, prepare=None):
         only_old = [l for l in old if l not in set(new)][:8]
         print("  new only:\n    " + "\n    ".join(l[:400] for l in only_new))
         print("  ogr only:\n    " + "\n    ".join(l[:400] for l in only_old))
+        at = next((i for i, (a, b) in enumerate(zip(new, old)) if a != b), min(len(new), len(old)))
+        print("  first difference at line %d:\n    new %s\n    ogr %s" % (
+            at, new[at][:300] if at < len(new) else "(end)", old[at][:300] if at < len(old) else "(end)"))
     rows = sum(1 for l in new if l.startswith(("sites ", "findings ", "p_sites ", "p_findings ")))
     if rows == 0:
         failures += 1
