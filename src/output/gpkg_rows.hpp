@@ -6,9 +6,11 @@
 // and type: on the province case about 16 µs an application, more than all
 // the checks. The batch writer lets GDAL create the file, the tables and
 // their columns exactly as before, closes it, and writes the rows of sites
-// and findings with one prepared INSERT a table in one transaction; the
+// and findings with prepared multi-row INSERTs in one transaction; the
 // geometry blob is built from our WKB in GDAL's exact encoding
-// (geometry_blob()). What GDAL does around the rows is done as it does it:
+// (geometry_blob()). The rows, blobs and metadata are GDAL's; only with no
+// rows at all do the metadata rows of sites and findings come in another
+// order (GDAL would create those tables later, after zone_summary). What GDAL does around the rows is done as it does it:
 // its feature-count triggers are dropped for the insert and recreated from
 // their own SQL, gpkg_ogr_contents.feature_count, gpkg_contents extent and
 // last_change set as its SaveTimestamp()/SaveExtent() set them. The
