@@ -113,12 +113,12 @@ void GdalResultWriter::begin(const SinkContext& context)
 bool GdalResultWriter::rows_through_sqlite() const
 {
     // The OGR path stays for what the SQLite rows would not write exactly as
-    // GDAL does: geometries taken to another CRS (--t_srs), a spatial index
-    // GDAL maintains row by row (-lco SPATIAL_INDEX=YES: its triggers call
-    // GDAL's own SQL functions), a file in GDAL's virtual file systems
-    // (/vsi...), date and datetime input columns (GDAL formats them itself).
-    // REDLINE_GPKG_ROWS=ogr chooses it too: the tests compare the two.
-    if (!m_gpkg || !m_bulk_index || m_out->reprojects() || m_path.rfind("/vsi", 0) == 0)
+    // GDAL does: a spatial index GDAL maintains row by row (-lco
+    // SPATIAL_INDEX: its triggers call GDAL's own SQL functions), a file in
+    // GDAL's virtual file systems (/vsi...), date and datetime input columns
+    // (GDAL formats them itself). REDLINE_GPKG_ROWS=ogr chooses it too: the
+    // tests compare the two.
+    if (!m_gpkg || !m_bulk_index || m_path.rfind("/vsi", 0) == 0)
         return false;
     if (const char* env = std::getenv("REDLINE_GPKG_ROWS"); env && std::string_view(env) == "ogr")
         return false;
@@ -194,6 +194,20 @@ void GdalResultWriter::bind_input(int field, const std::string& v)
     f.UnsetField(field);
 }
 
+const std::vector<unsigned char>& GdalResultWriter::output_wkb(const std::vector<unsigned char>& wkb)
+{
+    if (!m_out->reprojects())
+        return wkb;
+    // --t_srs: through OGR as the OGR path goes (no geometry when PROJ cannot).
+    m_reprojected.clear();
+    if (gdal::GeometryPtr g = to_output(wkb_to_ogr(wkb))) {
+        m_reprojected.resize(g->WkbSize());
+        if (g->exportToWkb(wkbNDR, m_reprojected.data(), wkbVariantIso) != OGRERR_NONE)
+            throw OutputError("cannot write a geometry taken to --t_srs");
+    }
+    return m_reprojected;
+}
+
 void GdalResultWriter::write_site_row(const SiteResult& r, const Application& app)
 {
     gpkg::TableRows& t = *m_site_rows;
@@ -221,7 +235,12 @@ void GdalResultWriter::write_site_row(const SiteResult& r, const Application& ap
             t.integer(m_sf.eia_item, item);
     }
     if (!r.geometry.empty()) {
-        const gpkg::BlobGeometry g = t.geometry(r.geometry);
+        // The kind and the extent (for the context layers) in the working CRS.
+        const gpkg::BlobGeometry g = m_out->reprojects()
+                                         ? gpkg::geometry_blob(r.geometry.data(), r.geometry.size(), 0, m_scratch)
+                                         : t.geometry(r.geometry);
+        if (m_out->reprojects())
+            t.geometry(output_wkb(r.geometry));
         m_site_kinds.add(g.type);
         OGREnvelope e; // an empty geometry's is OGR's: 0 0 0 0
         if (!g.empty)
@@ -253,8 +272,12 @@ void GdalResultWriter::write_finding_rows(const SiteResult& r)
         t.text(m_ff.clause, fd.clause);
         t.text(m_ff.basis, fd.basis);
         t.text(m_ff.detail, fd.detail);
-        if (!fd.evidence.empty())
+        if (!fd.evidence.empty() && !m_out->reprojects())
             m_finding_kinds.add(t.geometry(fd.evidence).type);
+        else if (!fd.evidence.empty()) {
+            m_finding_kinds.add(gpkg::geometry_blob(fd.evidence.data(), fd.evidence.size(), 0, m_scratch).type);
+            t.geometry(output_wkb(fd.evidence));
+        }
         t.insert();
     }
 }

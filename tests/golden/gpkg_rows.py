@@ -11,7 +11,8 @@ gpkg_contents.last_change, layer_styles.update_time and run_info's clock
 and timing keys. Then each new file passes PRAGMA integrity_check and GDAL's
 validate_gpkg --extra --warning-as-error.
 
-Cases: the sample CSV with context layers; a GeoPackage input with Integer,
+Cases: the sample CSV with context layers, also taken to --t_srs
+EPSG:4490 (through OGR's transform, then the same rows); a GeoPackage input with Integer,
 Integer64, Real and String columns (nulls, empty text, quotes, 2^40);
 the same with a Date column (which the writer leaves to OGR: both paths
 must still agree); no applications at all (the same rows, metadata rows in
@@ -173,6 +174,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         table = os.path.join(SAMPLE, "applications.csv")
         failures += compare(redline, "csv_context", lambda o: [rulebook, table, "-o", o, "--with-context"], tmp)
+        failures += compare(redline, "t_srs", lambda o: [rulebook, table, "-o", o, "--with-context",
+                                                          "--t_srs", "EPSG:4490"], tmp)
         for with_date in (False, True):
             src = os.path.join(tmp, "typed%s.gpkg" % ("_date" if with_date else ""))
             typed_input(src, with_date)
