@@ -72,7 +72,7 @@ std::string sql_text(const std::string& s)
 
 OutputDataset::OutputDataset(const std::string& path, const std::string& format, const OutputOptions& options,
                              const OGRSpatialReference& working, Lang lang, const std::string& copy_from)
-    : m_options(options), m_lang(lang), m_srs(working)
+    : m_path(path), m_format(format), m_options(options), m_lang(lang), m_srs(working)
 {
     gdal::initialise();
     if (!options.t_srs.empty()) {
@@ -276,6 +276,20 @@ void OutputDataset::close()
     m_ds.reset(); // GDAL 3.6 has no Close() that reports: errors arrive through the capture
     if (capture.has_failure())
         throw OutputError("cannot close the output: " + capture.failures());
+}
+
+void OutputDataset::reopen()
+{
+    // As GDAL's Create() left the file: no fsync at each commit (the file is
+    // a temporary one until write_into_place() renames it). Opened with
+    // SQLite's default, the next commit would wait for the disk to take the
+    // whole file. A user's OGR_SQLITE_SYNCHRONOUS wins.
+    CPLConfigOptionSetter synchronous("OGR_SQLITE_SYNCHRONOUS", "OFF", true);
+    gdal::ErrorCapture capture;
+    const char* drivers[] = {m_format.c_str(), nullptr};
+    m_ds.reset(GDALDataset::Open(m_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, nullptr, nullptr));
+    if (!m_ds)
+        throw OutputError("cannot open '" + m_path + "' again: " + capture.failures());
 }
 
 } // namespace redline

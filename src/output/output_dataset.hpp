@@ -80,6 +80,11 @@ public:
     void rollback() noexcept;
     /// Closes the dataset; throws OutputError when GDAL reports a failure.
     void close();
+    /// Opens a file closed by close() again for update (a GeoPackage whose
+    /// rows were written through SQLite meanwhile, gpkg_rows.hpp). Throws OutputError.
+    void reopen();
+    /// Whether geometries are taken to another CRS (--t_srs not the working CRS).
+    bool reprojects() const { return m_to_output != nullptr; }
 
     /// "'public.sites'" or "'sites'": a layer as messages name it.
     std::string quoted(const std::string& layer) const;
@@ -88,6 +93,8 @@ private:
     bool exists(const std::string& layer);
     void drop(const std::string& layer);
     gdal::DatasetPtr m_ds;
+    std::string m_path;   ///< a file's: reopen()
+    std::string m_format;
     OutputOptions m_options;
     Lang m_lang;
     bool m_gpkg = false;

@@ -6,7 +6,9 @@
 #include "redline/error.hpp"
 #include "util/text.hpp"
 
+#include <cstdlib>
 #include <set>
+#include <string_view>
 
 namespace redline {
 
@@ -101,7 +103,183 @@ void GdalResultWriter::begin(const SinkContext& context)
     m_out->claim(planned_layers());
     m_defaults = m_out->default_options();
     create_result_layers(context);
+    if (rows_through_sqlite()) {
+        begin_sqlite_rows();
+        return;
+    }
     m_out->begin_transaction();
+}
+
+bool GdalResultWriter::rows_through_sqlite() const
+{
+    // The OGR path stays for what the SQLite rows would not write exactly as
+    // GDAL does: a spatial index GDAL maintains row by row (-lco
+    // SPATIAL_INDEX: its triggers call GDAL's own SQL functions), a file in
+    // GDAL's virtual file systems (/vsi...), date and datetime input columns
+    // (GDAL formats them itself). REDLINE_GPKG_ROWS=ogr chooses it too: the
+    // tests compare the two.
+    if (!m_gpkg || !m_bulk_index || m_path.rfind("/vsi", 0) == 0)
+        return false;
+    if (const char* env = std::getenv("REDLINE_GPKG_ROWS"); env && std::string_view(env) == "ogr")
+        return false;
+    OGRFeatureDefn* defn = m_sites->GetLayerDefn();
+    for (int i : m_input_field_index) {
+        const OGRFieldType type = defn->GetFieldDefn(i)->GetType();
+        if (type == OFTDate || type == OFTDateTime)
+            return false;
+    }
+    return true;
+}
+
+namespace {
+
+std::vector<std::string> column_names(OGRLayer& layer)
+{
+    std::vector<std::string> out;
+    OGRFeatureDefn* defn = layer.GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i)
+        out.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+    return out;
+}
+
+} // namespace
+
+void GdalResultWriter::begin_sqlite_rows()
+{
+    // A column's number in the INSERT is its OGR field index: m_sf, m_ff and
+    // m_input_field_index serve both paths.
+    const std::vector<std::string> site_columns = column_names(*m_sites);
+    const std::vector<std::string> finding_columns = column_names(*m_findings);
+    m_convert.reset(OGRFeature::CreateFeature(m_sites->GetLayerDefn()->Clone()));
+    m_sites = m_findings = nullptr;
+    m_out->close(); // GDAL creates the tables, their triggers and metadata rows
+    m_rows = std::make_unique<gpkg::RowWriter>(m_path);
+    m_site_rows = &m_rows->table(m_sites_index.table, m_sites_index.column, site_columns, &m_sites_index);
+    m_finding_rows =
+        &m_rows->table(m_findings_index.table, m_findings_index.column, finding_columns, &m_findings_index);
+}
+
+void GdalResultWriter::end_sqlite_rows()
+{
+    m_rows->commit();
+    m_rows.reset();
+    m_site_rows = m_finding_rows = nullptr;
+    m_convert.reset();
+    m_out->reopen();
+    m_sites = m_out->ds().GetLayerByName(m_sites_index.table.c_str());
+    m_findings = m_out->ds().GetLayerByName(m_findings_index.table.c_str());
+    if (!m_sites || !m_findings)
+        throw OutputError("cannot find '" + m_sites_index.table + "' and '" + m_findings_index.table +
+                          "' again in '" + m_path + "'");
+    m_out->begin_transaction();
+}
+
+void GdalResultWriter::bind_input(int field, const std::string& v)
+{
+    OGRFeature& f = *m_convert;
+    const OGRFieldType type = f.GetFieldDefnRef(field)->GetType();
+    if (type == OFTString) {
+        m_site_rows->text(field, v);
+        return;
+    }
+    f.SetField(field, v.c_str()); // OGR's parsing, warnings and all
+    if (!f.IsFieldSetAndNotNull(field))
+        m_site_rows->null(field);
+    else if (type == OFTInteger)
+        m_site_rows->integer(field, f.GetFieldAsInteger(field));
+    else if (type == OFTInteger64)
+        m_site_rows->integer(field, f.GetFieldAsInteger64(field));
+    else
+        m_site_rows->real(field, f.GetFieldAsDouble(field)); // NaN: NULL, as SQLite stores it
+    f.UnsetField(field);
+}
+
+const std::vector<unsigned char>& GdalResultWriter::output_wkb(const std::vector<unsigned char>& wkb)
+{
+    if (!m_out->reprojects())
+        return wkb;
+    // --t_srs: through OGR as the OGR path goes (no geometry when PROJ cannot).
+    m_reprojected.clear();
+    if (gdal::GeometryPtr g = to_output(wkb_to_ogr(wkb))) {
+        m_reprojected.resize(g->WkbSize());
+        if (g->exportToWkb(wkbNDR, m_reprojected.data(), wkbVariantIso) != OGRERR_NONE)
+            throw OutputError("cannot write a geometry taken to --t_srs");
+    }
+    return m_reprojected;
+}
+
+void GdalResultWriter::write_site_row(const SiteResult& r, const Application& app)
+{
+    gpkg::TableRows& t = *m_site_rows;
+    for (std::size_t i = 0; i < m_input_field_index.size() && i < app.attributes.size(); ++i)
+        if (const auto& v = app.attributes[i].second)
+            bind_input(m_input_field_index[i], *v);
+    // Text is bound without a copy: these outlive the insert.
+    const std::string rule_ids = join(r.rule_ids(), ","), townships = join(r.townships, ";"),
+                      units = join(r.units, ";");
+    t.text(m_sf.site_id, r.site_id);
+    t.text(m_sf.verdict, outcome_name(r.verdict));
+    t.integer(m_sf.fail_count, static_cast<int>(r.count(Outcome::Fail)));
+    t.integer(m_sf.conditional_count, static_cast<int>(r.count(Outcome::Conditional)));
+    t.integer(m_sf.incomplete_count, static_cast<int>(r.count(Outcome::Incomplete)));
+    t.text(m_sf.rule_ids, rule_ids);
+    t.text(m_sf.township, townships);
+    t.text(m_sf.units, units);
+    t.text(m_sf.industry_code, r.industry);
+    t.text(m_sf.message, r.message);
+    std::string category;
+    if (m_sf.eia_category >= 0) {
+        if (category = eia_fields::category(r); !category.empty())
+            t.text(m_sf.eia_category, category);
+        if (int item = eia_fields::item(r))
+            t.integer(m_sf.eia_item, item);
+    }
+    if (!r.geometry.empty()) {
+        // The kind and the extent (for the context layers) in the working CRS.
+        const gpkg::BlobGeometry g = m_out->reprojects()
+                                         ? gpkg::geometry_blob(r.geometry.data(), r.geometry.size(), 0, m_scratch)
+                                         : t.geometry(r.geometry);
+        if (m_out->reprojects())
+            t.geometry(output_wkb(r.geometry));
+        m_site_kinds.add(g.type);
+        OGREnvelope e; // an empty geometry's is OGR's: 0 0 0 0
+        if (!g.empty)
+            e.MinX = g.min_x, e.MinY = g.min_y, e.MaxX = g.max_x, e.MaxY = g.max_y;
+        else
+            e.MinX = e.MinY = e.MaxX = e.MaxY = 0;
+        m_extent.Merge(e);
+    }
+    t.insert();
+}
+
+void GdalResultWriter::write_finding_rows(const SiteResult& r)
+{
+    gpkg::TableRows& t = *m_finding_rows;
+    for (const Finding& fd : r.findings) {
+        t.text(m_ff.site_id, r.site_id);
+        t.text(m_ff.rule_id, fd.rule_id);
+        t.text(m_ff.check_type, fd.check_type);
+        t.text(m_ff.outcome, outcome_name(fd.outcome));
+        t.text(m_ff.layer, fd.layer);
+        t.text(m_ff.feature_key, fd.feature_key);
+        t.text(m_ff.feature_label, fd.feature_label);
+        t.text(m_ff.measure, fd.measure);
+        t.real(m_ff.value, fd.value);
+        t.real(m_ff.threshold, fd.threshold);
+        t.text(m_ff.unit, fd.unit);
+        t.real(m_ff.share_pct, fd.share);
+        t.text(m_ff.dimension, fd.dimension);
+        t.text(m_ff.clause, fd.clause);
+        t.text(m_ff.basis, fd.basis);
+        t.text(m_ff.detail, fd.detail);
+        if (!fd.evidence.empty() && !m_out->reprojects())
+            m_finding_kinds.add(t.geometry(fd.evidence).type);
+        else if (!fd.evidence.empty()) {
+            m_finding_kinds.add(gpkg::geometry_blob(fd.evidence.data(), fd.evidence.size(), 0, m_scratch).type);
+            t.geometry(output_wkb(fd.evidence));
+        }
+        t.insert();
+    }
 }
 
 void GdalResultWriter::create_result_layers(const SinkContext& context)
@@ -207,6 +385,11 @@ void GdalResultWriter::create(OGRLayer& layer, OGRFeature& f, gpkg::SpatialIndex
 
 void GdalResultWriter::write(const SiteResult& r, const Application& app)
 {
+    if (m_rows) {
+        write_site_row(r, app);
+        write_finding_rows(r);
+        return;
+    }
     gdal::FeaturePtr f(OGRFeature::CreateFeature(m_sites->GetLayerDefn()));
     for (std::size_t i = 0; i < m_input_field_index.size() && i < app.attributes.size(); ++i)
         if (const auto& v = app.attributes[i].second)
@@ -360,6 +543,8 @@ void GdalResultWriter::write_run_info(const RunInfo& info)
 void GdalResultWriter::finish(const RunSummary& run)
 {
     m_finding.reset(); // before the dataset closes
+    if (m_rows)
+        end_sqlite_rows();
     flush_held();
     write_zone_summary(run.zones);
     write_run_info(run.info);

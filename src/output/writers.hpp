@@ -5,6 +5,7 @@
 
 #include "io/gdal.hpp"
 #include "output/context_layers.hpp"
+#include "output/gpkg_rows.hpp"
 #include "output/gpkg_rtree.hpp"
 #include "output/json_text.hpp"
 #include "output/output_dataset.hpp"
@@ -34,7 +35,11 @@ public:
     /// Commits a database's transaction (a file is renamed by write_into_place()).
     void commit() override;
     /// Drops the file's dataset; rolls a database's transaction back.
-    void abandon() noexcept override { m_out.reset(); }
+    void abandon() noexcept override
+    {
+        m_rows.reset(); // rolls back
+        m_out.reset();
+    }
 
 private:
     void create_result_layers(const SinkContext& context);
@@ -51,6 +56,18 @@ private:
     void flush_held();
     /// `g` taken to the output CRS (null when PROJ cannot take it there).
     gdal::GeometryPtr to_output(gdal::GeometryPtr g) const;
+    /// Whether this run's sites and findings rows go through SQLite (gpkg_rows.hpp).
+    bool rows_through_sqlite() const;
+    /// GDAL closes the file it created; m_rows opens it for the rows.
+    void begin_sqlite_rows();
+    void write_site_row(const SiteResult& r, const Application& app);
+    void write_finding_rows(const SiteResult& r);
+    /// Binds input value `v` to sites column `field` as OGR's SetField(const char*) converts it.
+    void bind_input(int field, const std::string& v);
+    /// Commits the rows and opens the file with GDAL again for the rest.
+    void end_sqlite_rows();
+    /// `wkb` in the output CRS (--t_srs; empty when PROJ cannot take it there).
+    const std::vector<unsigned char>& output_wkb(const std::vector<unsigned char>& wkb);
     const Engine* m_engine = nullptr;
     GdalSinkOptions m_options;
     std::string m_path;
@@ -72,6 +89,13 @@ private:
     /// it for every row (the province case: over 13 minutes, against 2.5).
     std::vector<gdal::FeaturePtr> m_held_sites, m_held_findings;
     std::vector<int> m_input_field_index; ///< input field -> sites field index
+    /// A GeoPackage: sites and findings rows written through SQLite (null: through OGR).
+    std::unique_ptr<gpkg::RowWriter> m_rows;
+    gpkg::TableRows* m_site_rows = nullptr;
+    gpkg::TableRows* m_finding_rows = nullptr;
+    /// Of the sites' layout: a number or date given as text, converted by OGR itself.
+    gdal::FeaturePtr m_convert;
+    std::vector<unsigned char> m_reprojected, m_scratch; ///< output_wkb()'s, a blob only looked at
     /// Field indexes of the result fields (SetField by name costs a search).
     struct SiteFields {
         int site_id, verdict, fail_count, conditional_count, incomplete_count, rule_ids, township,

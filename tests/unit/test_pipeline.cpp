@@ -373,3 +373,31 @@ TEST_CASE("with profile on, the pipeline times every stage, each check by its id
     MemorySource again({app("a", "POINT(150 150)", "1")}, info_for_apps());
     CHECK(run_pipeline(fx.engine(), again, sinks, options).budget.empty());
 }
+
+TEST_CASE("a cancelled batch into a GeoPackage leaves no file, its rows half written through SQLite", "[pipeline][gpkg_rows]")
+{
+    // The sites and findings rows go through SQLite (gpkg_rows.hpp) in
+    // batches: some are in the temporary file when the run is cancelled.
+    Fixture fx;
+    write_scene(fx);
+    CancelToken cancel;
+    std::vector<Application> apps;
+    for (int i = 0; i < 1000; ++i)
+        apps.push_back(app("s" + std::to_string(i), "POINT(600 600)", "1"));
+    MemorySource source(apps, info_for_apps());
+    const std::string out = fx.path("out.gpkg");
+    std::vector<std::unique_ptr<ResultSink>> sinks;
+    sinks.push_back(make_gdal_sink(out));
+    PipelineOptions options;
+    options.threads = 2;
+    options.chunk_size = 10;
+    options.cancel = &cancel;
+    options.progress = [&](double fraction, const std::string&) {
+        if (fraction > 0.5)
+            cancel.cancel(15);
+    };
+    CHECK_THROWS_AS(run_pipeline(fx.engine(), source, sinks, options), Cancelled);
+    CHECK_FALSE(std::filesystem::exists(out));
+    for (const auto& e : std::filesystem::directory_iterator(fx.path("")))
+        CHECK(e.path().filename().string().find("redline-tmp") == std::string::npos);
+}
