@@ -194,18 +194,20 @@ void GdalResultWriter::bind_input(int field, const std::string& v)
     f.UnsetField(field);
 }
 
-const std::vector<unsigned char>& GdalResultWriter::output_wkb(const std::vector<unsigned char>& wkb)
+gpkg::BlobGeometry GdalResultWriter::put_geometry(gpkg::TableRows& t, const std::vector<unsigned char>& wkb)
 {
     if (!m_out->reprojects())
-        return wkb;
-    // --t_srs: through OGR as the OGR path goes (no geometry when PROJ cannot).
+        return t.geometry(wkb);
+    // --t_srs: through OGR's transform as on the OGR path; no geometry when
+    // PROJ cannot take it there. The kind and envelope are the working CRS's.
     m_reprojected.clear();
     if (gdal::GeometryPtr g = to_output(wkb_to_ogr(wkb))) {
         m_reprojected.resize(g->WkbSize());
         if (g->exportToWkb(wkbNDR, m_reprojected.data(), wkbVariantIso) != OGRERR_NONE)
             throw OutputError("cannot write a geometry taken to --t_srs");
     }
-    return m_reprojected;
+    t.geometry(m_reprojected);
+    return gpkg::geometry_blob(wkb.data(), wkb.size(), 0, m_scratch);
 }
 
 void GdalResultWriter::write_site_row(const SiteResult& r, const Application& app)
@@ -214,7 +216,6 @@ void GdalResultWriter::write_site_row(const SiteResult& r, const Application& ap
     for (std::size_t i = 0; i < m_input_field_index.size() && i < app.attributes.size(); ++i)
         if (const auto& v = app.attributes[i].second)
             bind_input(m_input_field_index[i], *v);
-    // Text is bound without a copy: these outlive the insert.
     const std::string rule_ids = join(r.rule_ids(), ","), townships = join(r.townships, ";"),
                       units = join(r.units, ";");
     t.text(m_sf.site_id, r.site_id);
@@ -235,12 +236,7 @@ void GdalResultWriter::write_site_row(const SiteResult& r, const Application& ap
             t.integer(m_sf.eia_item, item);
     }
     if (!r.geometry.empty()) {
-        // The kind and the extent (for the context layers) in the working CRS.
-        const gpkg::BlobGeometry g = m_out->reprojects()
-                                         ? gpkg::geometry_blob(r.geometry.data(), r.geometry.size(), 0, m_scratch)
-                                         : t.geometry(r.geometry);
-        if (m_out->reprojects())
-            t.geometry(output_wkb(r.geometry));
+        const gpkg::BlobGeometry g = put_geometry(t, r.geometry);
         m_site_kinds.add(g.type);
         OGREnvelope e; // an empty geometry's is OGR's: 0 0 0 0
         if (!g.empty)
@@ -272,12 +268,8 @@ void GdalResultWriter::write_finding_rows(const SiteResult& r)
         t.text(m_ff.clause, fd.clause);
         t.text(m_ff.basis, fd.basis);
         t.text(m_ff.detail, fd.detail);
-        if (!fd.evidence.empty() && !m_out->reprojects())
-            m_finding_kinds.add(t.geometry(fd.evidence).type);
-        else if (!fd.evidence.empty()) {
-            m_finding_kinds.add(gpkg::geometry_blob(fd.evidence.data(), fd.evidence.size(), 0, m_scratch).type);
-            t.geometry(output_wkb(fd.evidence));
-        }
+        if (!fd.evidence.empty())
+            m_finding_kinds.add(put_geometry(t, fd.evidence).type);
         t.insert();
     }
 }

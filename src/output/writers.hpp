@@ -66,8 +66,9 @@ private:
     void bind_input(int field, const std::string& v);
     /// Commits the rows and opens the file with GDAL again for the rest.
     void end_sqlite_rows();
-    /// `wkb` in the output CRS (--t_srs; empty when PROJ cannot take it there).
-    const std::vector<unsigned char>& output_wkb(const std::vector<unsigned char>& wkb);
+    /// Gives row `t` geometry `wkb` in the output CRS; returns its kind and
+    /// envelope in the working CRS.
+    gpkg::BlobGeometry put_geometry(gpkg::TableRows& t, const std::vector<unsigned char>& wkb);
     const Engine* m_engine = nullptr;
     GdalSinkOptions m_options;
     std::string m_path;
@@ -95,7 +96,7 @@ private:
     gpkg::TableRows* m_finding_rows = nullptr;
     /// Of the sites' layout: a number or date given as text, converted by OGR itself.
     gdal::FeaturePtr m_convert;
-    std::vector<unsigned char> m_reprojected, m_scratch; ///< output_wkb()'s, a blob only looked at
+    std::vector<unsigned char> m_reprojected, m_scratch; ///< put_geometry()'s (--t_srs)
     /// Field indexes of the result fields (SetField by name costs a search).
     struct SiteFields {
         int site_id, verdict, fail_count, conditional_count, incomplete_count, rule_ids, township,
