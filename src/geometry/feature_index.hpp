@@ -1,0 +1,77 @@
+// A polygonal layer feature's rings, packed once when the layer loads and
+// shared read-only by every thread, answering the questions a point site
+// asks -- where is it (interior, boundary, exterior), how far, which point
+// of the feature is nearest -- with the same answers, bit for bit, as the
+// GEOS 3.11 prepared polygon the per-thread Workspace would build:
+//   - locate: IndexedPointInAreaLocator (every closed ring's segments, the
+//     RayCrossingCounter rules, CGAlgorithmsDD::orientationIndex: its
+//     double filter then double-double arithmetic, replicated here);
+//   - distance: 0 when not exterior, else the least Distance::pointToSegment
+//     over every segment (GEOSPreparedDistance);
+//   - nearest: LineSegment::closestPoint on the first segment, in ring order,
+//     at that distance (GEOSPreparedNearestPoints, i.e. DistanceOp).
+// Internal to the engine (src/), not public API.
+#pragma once
+
+#include "redline/geos.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace redline {
+
+enum class PointLocation { interior, boundary, exterior };
+
+class FeatureIndex {
+public:
+    struct Point {
+        double x = 0, y = 0;
+    };
+    struct Nearest {
+        double distance = 0; ///< as GEOSPreparedDistance
+        Point point;         ///< the feature's point at that distance
+    };
+
+    /// The index of a Polygon or MultiPolygon; null for any other geometry
+    /// (points, lines, collections) or one with an empty part, which stay
+    /// on GEOS. `g` is only read.
+    static std::unique_ptr<const FeatureIndex> build(geos::Context& ctx, const GEOSGeometry* g);
+
+    /// Where `p` lies. `p` must be finite.
+    PointLocation locate(Point p) const;
+    /// GEOSPreparedIntersects of the point.
+    bool intersects(Point p) const { return locate(p) != PointLocation::exterior; }
+    /// GEOSPreparedContains of the point.
+    bool contains(Point p) const { return locate(p) == PointLocation::interior; }
+    /// GEOSPreparedDistance to the point: 0 when it intersects.
+    double distance(Point p) const;
+    /// The distance and the feature's nearest point (the point itself when
+    /// it intersects).
+    Nearest nearest(Point p) const;
+
+    std::size_t vertex_count() const { return m_pts.size(); }
+
+private:
+    struct Box {
+        double minx, miny, maxx, maxy;
+    };
+    struct Chunk {
+        std::uint32_t first; ///< segments (m_pts[j], m_pts[j + 1]), j in [first, first + count)
+        std::uint32_t count;
+    };
+    struct Best; // the least distance so far and its segment
+    FeatureIndex() = default;
+    void add_ring(const std::vector<Point>& ring);
+    void build_levels();
+    void nearest_in(std::size_t level, std::size_t node, Point p, Best& best) const;
+    Best search(Point p) const;
+
+    std::vector<Point> m_pts;   ///< every ring, in geometry order (shell, holes; part by part)
+    std::vector<Chunk> m_chunks; ///< runs of at most kChunk segments of one ring, in ring order
+    /// A packed tree over the chunks: level 0 holds each chunk's box, level
+    /// k + 1 the box of each run of kFanout level-k nodes; the root last.
+    std::vector<std::vector<Box>> m_levels;
+};
+
+} // namespace redline
