@@ -247,6 +247,7 @@ std::unique_ptr<const FeatureIndex> FeatureIndex::build(geos::Context& ctx, cons
     if (out->m_pts.size() >= std::numeric_limits<std::uint32_t>::max() || out->m_chunks.empty())
         return nullptr;
     out->build_levels();
+    out->build_bands();
     return out;
 }
 
@@ -295,33 +296,70 @@ void FeatureIndex::build_levels()
     m_chunks.shrink_to_fit();
 }
 
+std::size_t FeatureIndex::band_of(double y) const
+{
+    // Monotone in y (each operation rounds monotonically), so a segment
+    // listed in bands band_of(ymin)..band_of(ymax) is in the band of every
+    // y it spans.
+    const double b = std::floor((y - m_band_y0) * m_band_scale);
+    const double last = static_cast<double>(m_band_start.size() - 2);
+    return static_cast<std::size_t>(std::clamp(b, 0.0, last));
+}
+
+void FeatureIndex::build_bands()
+{
+    const Box& all = m_levels.back().front();
+    std::size_t segments = 0;
+    for (const Chunk& c : m_chunks)
+        segments += c.count;
+    // About 4 segments a band; fewer bands when long segments would be
+    // listed too often (at most 8 listings a segment on average).
+    std::size_t bands = std::clamp<std::size_t>(segments / 4, 1, 1u << 20);
+    for (;;) {
+        m_band_y0 = all.miny;
+        m_band_scale = all.maxy > all.miny ? static_cast<double>(bands) / (all.maxy - all.miny) : 0.0;
+        m_band_start.assign(bands + 2, 0);
+        for (const Chunk& c : m_chunks)
+            for (std::uint32_t j = c.first; j < c.first + c.count; ++j) {
+                const auto [lo, hi] = std::minmax(m_pts[j].y, m_pts[j + 1].y);
+                for (std::size_t b = band_of(lo); b <= band_of(hi); ++b)
+                    ++m_band_start[b + 1];
+            }
+        std::size_t total = 0;
+        for (std::size_t b = 0; b <= bands; ++b)
+            total += m_band_start[b + 1];
+        if (total <= 8 * segments + 64 || bands == 1)
+            break;
+        bands = std::max<std::size_t>(1, bands / 4);
+    }
+    for (std::size_t b = 1; b < m_band_start.size(); ++b)
+        m_band_start[b] += m_band_start[b - 1];
+    m_band_segs.resize(m_band_start.back());
+    std::vector<std::uint32_t> fill(m_band_start.begin(), m_band_start.end() - 1);
+    for (const Chunk& c : m_chunks) // in ring order, each band's list too
+        for (std::uint32_t j = c.first; j < c.first + c.count; ++j) {
+            const auto [lo, hi] = std::minmax(m_pts[j].y, m_pts[j + 1].y);
+            for (std::size_t b = band_of(lo); b <= band_of(hi); ++b)
+                m_band_segs[fill[b]++] = j;
+        }
+    m_band_start.shrink_to_fit();
+}
+
 PointLocation FeatureIndex::locate(Point p) const
 {
-    // IndexedPointInAreaLocator: count the segments whose y-range holds p.y;
-    // a segment wholly left of p never counts, so the ray is [p.x, +inf).
+    // IndexedPointInAreaLocator: count every segment whose y-range holds
+    // p.y (the others never count); they all sit in p.y's band. Outside
+    // the feature's box nothing counts: exterior.
+    const Box& all = m_levels.back().front();
+    if (p.y < all.miny || p.y > all.maxy || p.x > all.maxx)
+        return PointLocation::exterior;
     Crossings c{p};
-    auto hit = [&](const Box& b) { return b.maxx >= p.x && b.miny <= p.y && b.maxy >= p.y; };
-    // Depth-first; at most kFanout - 1 pending siblings per level.
-    std::array<std::pair<std::uint32_t, std::uint32_t>, 64 * kFanout> stack;
-    std::size_t top = 0;
-    const std::size_t root = m_levels.size() - 1;
-    if (hit(m_levels[root][0]))
-        stack[top++] = {static_cast<std::uint32_t>(root), 0};
-    while (top > 0) {
-        const auto [level, node] = stack[--top];
-        if (level == 0) {
-            const Chunk& ch = m_chunks[node];
-            for (std::uint32_t j = ch.first; j < ch.first + ch.count; ++j)
-                c.add(m_pts[j], m_pts[j + 1]);
-            if (c.on_segment)
-                return PointLocation::boundary; // whatever else crosses
-            continue;
-        }
-        const std::vector<Box>& below = m_levels[level - 1];
-        const std::size_t end = std::min<std::size_t>((node + 1) * kFanout, below.size());
-        for (std::size_t i = node * kFanout; i < end; ++i)
-            if (hit(below[i]))
-                stack[top++] = {level - 1, static_cast<std::uint32_t>(i)};
+    const std::size_t b = band_of(p.y);
+    for (std::uint32_t k = m_band_start[b]; k < m_band_start[b + 1]; ++k) {
+        const std::uint32_t j = m_band_segs[k];
+        c.add(m_pts[j], m_pts[j + 1]);
+        if (c.on_segment)
+            return PointLocation::boundary; // whatever else crosses
     }
     return c.count % 2 == 1 ? PointLocation::interior : PointLocation::exterior;
 }

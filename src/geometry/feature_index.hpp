@@ -64,6 +64,8 @@ private:
     FeatureIndex() = default;
     void add_ring(const std::vector<Point>& ring);
     void build_levels();
+    void build_bands();
+    std::size_t band_of(double y) const;
     void nearest_in(std::size_t level, std::size_t node, Point p, Best& best) const;
     Best search(Point p) const;
 
@@ -72,6 +74,12 @@ private:
     /// A packed tree over the chunks: level 0 holds each chunk's box, level
     /// k + 1 the box of each run of kFanout level-k nodes; the root last.
     std::vector<std::vector<Box>> m_levels;
+    /// For locate: the feature's y-extent cut into equal bands; band b lists
+    /// (by first vertex) every segment whose y-range meets it, so the
+    /// segments whose y-range holds a point's y are all in its band.
+    double m_band_y0 = 0, m_band_scale = 0;
+    std::vector<std::uint32_t> m_band_start; ///< band b: m_band_segs[start[b], start[b + 1])
+    std::vector<std::uint32_t> m_band_segs;
 };
 
 } // namespace redline

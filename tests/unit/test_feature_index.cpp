@@ -219,6 +219,31 @@ TEST_CASE("degenerate rings (repeated vertices, a collapsed spike) still agree w
     CHECK(t.locate({5, 15}) == PointLocation::boundary);
 }
 
+TEST_CASE("a flat ring and a comb of long teeth (bands listing a segment many times) agree with GEOS",
+          "[feature_index]")
+{
+    geos::Context ctx;
+    Target flat(ctx, "POLYGON((0 0, 10 0, 5 0, 0 0))");
+    REQUIRE(flat.index);
+    for (P p : {P{3, 0}, P{10, 0}, P{11, 0}, P{5, 1e-300}, P{5, -1}})
+        AGREES(flat, p);
+    CHECK(flat.locate({3, 0}) == PointLocation::boundary);
+    // 40 teeth 1000 high and 1 wide: every tooth's sides span all of y.
+    std::ostringstream wkt;
+    wkt << "POLYGON((0 0";
+    for (int i = 0; i < 40; ++i)
+        wkt << ", " << 2 * i << " 1000, " << 2 * i + 1 << " 1000, " << 2 * i + 1 << " 1, " << 2 * i + 2 << " 1";
+    wkt << ", 80 0, 0 0))";
+    Target comb(ctx, wkt.str());
+    REQUIRE(comb.index);
+    for (double y : {0.0, 0.5, 1.0, 1.5, 500.0, 999.999, 1000.0, 1000.5})
+        for (double x : {-1.0, 0.0, 0.5, 1.0, 1.5, 2.0, 39.5, 40.0, 79.0, 79.5, 80.0, 81.0})
+            AGREES(comb, (P{x, y}));
+    CHECK(comb.locate({0.5, 500}) == PointLocation::interior);
+    CHECK(comb.locate({1.5, 500}) == PointLocation::exterior);
+    CHECK(comb.locate({1.5, 1}) == PointLocation::boundary);
+}
+
 TEST_CASE("points, lines, collections and empty geometries get no index", "[feature_index]")
 {
     geos::Context ctx;
