@@ -296,16 +296,6 @@ void FeatureIndex::build_levels()
     m_chunks.shrink_to_fit();
 }
 
-std::size_t FeatureIndex::band_of(double y) const
-{
-    // Monotone in y (each operation rounds monotonically), so a segment
-    // listed in bands band_of(ymin)..band_of(ymax) is in the band of every
-    // y it spans.
-    const double b = std::floor((y - m_band_y0) * m_band_scale);
-    const double last = static_cast<double>(m_band_start.size() - 2);
-    return static_cast<std::size_t>(std::clamp(b, 0.0, last));
-}
-
 void FeatureIndex::build_bands()
 {
     const Box& all = m_levels.back().front();

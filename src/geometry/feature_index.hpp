@@ -15,6 +15,7 @@
 
 #include "redline/geos.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -65,7 +66,15 @@ private:
     void add_ring(const std::vector<Point>& ring);
     void build_levels();
     void build_bands();
-    std::size_t band_of(double y) const;
+    /// The band of `y`: monotone in y (each operation rounds monotonically),
+    /// so a segment listed in bands band_of(ymin)..band_of(ymax) is in the
+    /// band of every y it spans.
+    std::size_t band_of(double y) const
+    {
+        const double b = std::floor((y - m_band_y0) * m_band_scale);
+        const double last = static_cast<double>(m_band_start.size() - 2);
+        return static_cast<std::size_t>(b < 0.0 ? 0.0 : (b > last ? last : b));
+    }
     void nearest_in(std::size_t level, std::size_t node, Point p, Best& best) const;
     Best search(Point p) const;
 
