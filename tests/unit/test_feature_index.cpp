@@ -118,7 +118,7 @@ TEST_CASE("a point in a hole is exterior, on the hole's boundary boundary", "[fe
         AGREES(t, p);
 }
 
-TEST_CASE("the vertex two parts of a multipolygon share is boundary; each part's inside is interior",
+TEST_CASE("the vertex two parts of a multipolygon share is boundary, each part's inside interior",
           "[feature_index]")
 {
     geos::Context ctx;
