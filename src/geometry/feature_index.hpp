@@ -10,6 +10,10 @@
 //     over every segment (GEOSPreparedDistance);
 //   - nearest: LineSegment::closestPoint on the first segment, in ring order,
 //     at that distance (GEOSPreparedNearestPoints, i.e. DistanceOp).
+// The index: the vertices ring after ring; y-bands listing the segments
+// whose y-range meets each band (locate visits only p.y's band); a packed
+// box tree over runs of 16 segments (distance, branch and bound). Immutable
+// after build(), so any number of threads may query it at once.
 // Internal to the engine (src/), not public API.
 #pragma once
 
