@@ -22,6 +22,7 @@ class OGRCoordinateTransformation;
 
 namespace redline {
 
+class FeatureIndex; // src/geometry/feature_index.hpp (internal)
 
 struct LayerFeature {
     std::int64_t fid = 0;
@@ -63,6 +64,9 @@ public:
     const std::vector<LayerFeature>& features() const { return m_features; }
     const LayerFeature& feature(std::size_t i) const { return m_features[i]; }
     std::size_t size() const { return m_features.size(); }
+    /// Feature `i`'s rings packed for point queries, shared by every thread
+    /// (polygonal features only; null otherwise: ask GEOS).
+    const FeatureIndex* point_index(std::size_t i) const { return m_point_index[i].get(); }
 
     /// Index of a field of the source layer; throws LayerError naming the
     /// layer and `purpose` when absent.
@@ -94,6 +98,7 @@ private:
     LayerDef m_def;
     std::size_t m_index;
     std::vector<LayerFeature> m_features;
+    std::vector<std::unique_ptr<const FeatureIndex>> m_point_index; ///< one per feature
     std::vector<std::string> m_field_names;
     std::unique_ptr<const RTree> m_rtree;
     std::string m_source_crs;

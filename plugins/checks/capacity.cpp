@@ -4,6 +4,7 @@
 // the zone's `cap_field`; a finding when it exceeds the cap. Without the
 // application's figure the check is INCOMPLETE. SPEC §4.
 #include "plugins.hpp"
+#include "geometry/feature_index.hpp"
 
 #include "util/encoding.hpp"
 #include "redline/error.hpp"
@@ -78,14 +79,22 @@ private:
         for (std::size_t z = 0; z < zones.size(); ++z) {
             if (!m_subset.contains(z))
                 continue;
-            const GEOSPreparedGeometry* prep = ws.prepared(zones, z);
+            const FeatureIndex* index = zones.point_index(z);
+            // A single point (its bounds are its coordinates) is answered on
+            // the zone's shared index, as GEOS would; anything else by GEOS.
+            auto inside = [&](std::uint32_t s) {
+                const LayerFeature& pf = points.layer->feature(s);
+                const geos::Bounds& b = pf.bounds;
+                if (index && pf.dimension == 0 && b.minx == b.maxx && b.miny == b.maxy &&
+                    std::isfinite(b.minx) && std::isfinite(b.miny))
+                    return index->intersects({b.minx, b.miny});
+                return geos::predicate(ctx,
+                                       GEOSPreparedIntersects_r(ctx.handle(), ws.prepared(zones, z),
+                                                                ws.geometry(*points.layer, s)),
+                                       "intersects");
+            };
             for (std::uint32_t s : points.layer->query(zones.feature(z).bounds)) {
-                if (!points.contains(s))
-                    continue;
-                if (geos::predicate(ctx,
-                                    GEOSPreparedIntersects_r(ctx.handle(), prep,
-                                                             ws.geometry(*points.layer, s)),
-                                    "intersects")) {
+                if (points.contains(s) && inside(s)) {
                     m_existing[z] += loads[s];
                     m_own[points.layer->feature(s).key].emplace_back(z, loads[s]);
                 }

@@ -1,6 +1,7 @@
 #include "redline/layer.hpp"
 
 #include "geometry/convert.hpp"
+#include "geometry/feature_index.hpp"
 #include "geometry/packed_rtree.hpp"
 #include "redline/error.hpp"
 #include "io/gdal.hpp"
@@ -59,10 +60,12 @@ std::string field_text(OGRFeature& f, int i)
 struct Repair {
     std::string reason; ///< empty when the geometry was valid
     bool emptied = false;
+    std::unique_ptr<const FeatureIndex> index; ///< for point queries (polygons)
 };
 
 /// Checks a feature's geometry, repairs it with make-valid (keeping the
-/// parts of its own dimension) and fills its dimension and bounds.
+/// parts of its own dimension), fills its dimension and bounds and packs
+/// its rings for point queries.
 Repair check_and_repair(geos::Context& ctx, LayerFeature& lf)
 {
     Repair r;
@@ -83,6 +86,7 @@ Repair check_and_repair(geos::Context& ctx, LayerFeature& lf)
     }
     lf.dimension = geos::dimension(ctx, gg.get());
     lf.bounds = geos::bounds(ctx, gg.get());
+    r.index = FeatureIndex::build(ctx, gg.get());
     return r;
 }
 
@@ -226,6 +230,7 @@ void Layer::repair_and_index(const std::vector<std::string>& whos)
     std::vector<geos::Bounds> entries;
     std::vector<LayerFeature> kept;
     kept.reserve(m_features.size());
+    m_point_index.reserve(m_features.size());
     for (std::size_t i = 0; i < m_features.size(); ++i) {
         LayerFeature& lf = m_features[i];
         if (!repairs[i].reason.empty()) {
@@ -239,6 +244,7 @@ void Layer::repair_and_index(const std::vector<std::string>& whos)
         }
         entries.push_back(lf.bounds); // item kept.size()
         kept.push_back(std::move(lf));
+        m_point_index.push_back(std::move(repairs[i].index));
     }
     m_features = std::move(kept);
 

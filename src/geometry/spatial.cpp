@@ -1,11 +1,13 @@
 #include "redline/spatial.hpp"
 
+#include "geometry/feature_index.hpp"
 #include "redline/error.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 
 namespace redline {
 
@@ -48,6 +50,33 @@ std::vector<unsigned char> evidence_wkb(Workspace& ws, const Site& site, const G
 
 namespace {
 
+/// The coordinates of a point site (a single, finite POINT), which is
+/// answered on the layers' shared FeatureIndex; nullopt for any other site.
+std::optional<FeatureIndex::Point> site_point(geos::Context& ctx, const Site& site)
+{
+    GEOSContextHandle_t h = ctx.handle();
+    if (site.dimension != 0 || GEOSGeomTypeId_r(h, site.geometry) != GEOS_POINT ||
+        geos::is_empty(ctx, site.geometry))
+        return std::nullopt;
+    FeatureIndex::Point p;
+    if (GEOSGeomGetX_r(h, site.geometry, &p.x) != 1 || GEOSGeomGetY_r(h, site.geometry, &p.y) != 1 ||
+        !std::isfinite(p.x) || !std::isfinite(p.y))
+        return std::nullopt;
+    return p;
+}
+
+/// GEOSPreparedIntersects of the site and feature `i`: on the shared index
+/// for a point site, else on this thread's prepared copy.
+bool site_intersects(Workspace& ws, const Site& site, const Layer& layer, std::size_t i)
+{
+    geos::Context& ctx = ws.ctx();
+    if (const FeatureIndex* index = layer.point_index(i))
+        if (const auto p = site_point(ctx, site))
+            return index->intersects(*p);
+    return geos::predicate(
+        ctx, GEOSPreparedIntersects_r(ctx.handle(), ws.prepared(layer, i), site.geometry), "intersects");
+}
+
 Overlap copy(geos::Context& ctx, const Overlap& o)
 {
     Overlap out;
@@ -83,16 +112,15 @@ Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std
 {
     geos::Context& ctx = ws.ctx();
     Overlap out;
-    const GEOSPreparedGeometry* prep = ws.prepared(layer, i);
     const int fdim = layer.feature(i).dimension;
     // A line or polygon site asks "inside?" first: most are inside the big
     // features (units, townships) they touch, and contains rejects on the
-    // envelopes when they are not; inside implies intersecting.
+    // envelopes when they are not; inside implies intersecting. A point
+    // site is answered on the layer's shared index (site_intersects).
     out.contained = fdim == 2 && site.dimension > 0 &&
-                    geos::predicate(ctx, GEOSPreparedContains_r(ctx.handle(), prep, site.geometry),
+                    geos::predicate(ctx, GEOSPreparedContains_r(ctx.handle(), ws.prepared(layer, i), site.geometry),
                                     "contains");
-    if (!out.contained &&
-        !geos::predicate(ctx, GEOSPreparedIntersects_r(ctx.handle(), prep, site.geometry), "intersects"))
+    if (!out.contained && !site_intersects(ws, site, layer, i))
         return out;
     out.dim = std::min(site.dimension, fdim);
     if (out.dim == 0) {
@@ -146,10 +174,7 @@ Outside outside(Workspace& ws, const Site& site, const LayerSubset& subset, cons
 
     if (site.dimension == 0) {
         for (std::uint32_t i : candidates)
-            if (geos::predicate(ctx,
-                                GEOSPreparedIntersects_r(ctx.handle(), ws.prepared(layer, i),
-                                                         site.geometry),
-                                "intersects"))
+            if (site_intersects(ws, site, layer, i))
                 return out;
         out.within = false;
         out.share = 100;
@@ -191,11 +216,41 @@ Outside outside(Workspace& ws, const Site& site, const LayerSubset& subset, cons
     return out;
 }
 
+namespace {
+
+/// The shortest line's WKB: a POINT at the site when `metres` is 0, else
+/// the LINESTRING from the site's point to the feature's.
+std::vector<unsigned char> shortest_line(geos::Context& ctx, double metres, double site_x, double site_y,
+                                         double feature_x, double feature_y)
+{
+    GEOSGeometry* raw = nullptr;
+    if (metres == 0) {
+        raw = GEOSGeom_createPointFromXY_r(ctx.handle(), site_x, site_y);
+    } else {
+        GEOSCoordSequence* line = GEOSCoordSeq_create_r(ctx.handle(), 2, 2);
+        GEOSCoordSeq_setXY_r(ctx.handle(), line, 0, site_x, site_y);
+        GEOSCoordSeq_setXY_r(ctx.handle(), line, 1, feature_x, feature_y);
+        raw = GEOSGeom_createLineString_r(ctx.handle(), line);
+    }
+    geos::GeomPtr g = geos::own(ctx, raw, "nearest line");
+    return geos::to_wkb(ctx, g.get());
+}
+
+} // namespace
+
 Distance distance(Workspace& ws, const Site& site, const Layer& layer, std::size_t i,
                   double line_below)
 {
     geos::Context& ctx = ws.ctx();
     Distance d;
+    if (const FeatureIndex* index = layer.point_index(i))
+        if (const auto p = site_point(ctx, site)) {
+            const FeatureIndex::Nearest n = index->nearest(*p);
+            d.metres = n.distance;
+            if (d.metres < line_below)
+                d.line = shortest_line(ctx, d.metres, p->x, p->y, n.point.x, n.point.y);
+            return d;
+        }
     const GEOSPreparedGeometry* prep = ws.prepared(layer, i);
     if (GEOSPreparedDistance_r(ctx.handle(), prep, site.geometry, &d.metres) != 1)
         throw LibraryError("GEOS prepared distance failed: " + ctx.last_error());
@@ -209,17 +264,7 @@ Distance distance(Workspace& ws, const Site& site, const Layer& layer, std::size
     GEOSCoordSeq_getXY_r(ctx.handle(), seq, 0, &x0, &y0);
     GEOSCoordSeq_getXY_r(ctx.handle(), seq, 1, &x1, &y1);
     GEOSCoordSeq_destroy_r(ctx.handle(), seq);
-    GEOSGeometry* raw = nullptr;
-    if (d.metres == 0) {
-        raw = GEOSGeom_createPointFromXY_r(ctx.handle(), x1, y1);
-    } else {
-        GEOSCoordSequence* line = GEOSCoordSeq_create_r(ctx.handle(), 2, 2);
-        GEOSCoordSeq_setXY_r(ctx.handle(), line, 0, x1, y1);
-        GEOSCoordSeq_setXY_r(ctx.handle(), line, 1, x0, y0);
-        raw = GEOSGeom_createLineString_r(ctx.handle(), line);
-    }
-    geos::GeomPtr g = geos::own(ctx, raw, "nearest line");
-    d.line = geos::to_wkb(ctx, g.get());
+    d.line = shortest_line(ctx, d.metres, x1, y1, x0, y0);
     return d;
 }
 

@@ -1,6 +1,7 @@
 #include "io/coord_audit.hpp"
 
 #include "geometry/convert.hpp"
+#include "geometry/feature_index.hpp"
 #include "redline/engine.hpp"
 #include "redline/error.hpp"
 #include "geometry/geometry_text.hpp"
@@ -44,6 +45,12 @@ bool CoordinateAudit::inside(const OGRSpatialReference& from, coords::LonLat p)
     geos::Context& ctx = m_ws->ctx();
     geos::GeomPtr point = geos::own(ctx, GEOSGeom_createPointFromXY_r(ctx.handle(), x, y), "point");
     for (std::uint32_t i : m_coverage->query(geos::Bounds{x, y, x, y})) {
+        // The feature's shared point index when it has one (GEOS's answer).
+        if (const FeatureIndex* index = m_coverage->point_index(i)) {
+            if (index->intersects({x, y}))
+                return true;
+            continue;
+        }
         if (geos::predicate(ctx,
                             GEOSPreparedIntersects_r(ctx.handle(), m_ws->prepared(*m_coverage, i),
                                                      point.get()),

@@ -1,0 +1,410 @@
+#include "geometry/feature_index.hpp"
+
+#include "redline/error.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+// The arithmetic below replicates GEOS 3.11.1 operation for operation
+// (algorithm/RayCrossingCounter.cpp, algorithm/CGAlgorithmsDD.{h,cpp},
+// math/DD.cpp, algorithm/Distance.cpp, geom/LineSegment.cpp): the results
+// must be the ones GEOS gives, not merely close. The file is compiled with
+// -ffp-contract=off (CMakeLists.txt) so that no multiply-add is fused.
+
+namespace redline {
+
+namespace {
+
+using Point = FeatureIndex::Point;
+
+constexpr std::size_t kChunk = 16; // segments per leaf
+constexpr std::size_t kFanout = 8; // children per node
+
+// ---- CGAlgorithmsDD::orientationIndex -------------------------------------
+
+struct DD {
+    double hi, lo;
+};
+
+// DD::selfAdd(yhi, ylo)
+DD dd_add(DD x, double yhi, double ylo)
+{
+    double S = x.hi + yhi;
+    double T = x.lo + ylo;
+    double e = S - x.hi;
+    double f = T - x.lo;
+    double s = S - e;
+    double t = T - f;
+    s = (yhi - e) + (x.hi - s);
+    t = (ylo - f) + (x.lo - t);
+    e = s + T;
+    const double H = S + e;
+    const double h = e + (S - H);
+    e = t + h;
+    const double zhi = H + e;
+    return {zhi, e + (H - zhi)};
+}
+
+// DD::selfMultiply(yhi, ylo)
+DD dd_mul(DD x, double yhi, double ylo)
+{
+    constexpr double kSplit = 134217729.0; // 2^27 + 1
+    double C = kSplit * x.hi;
+    double hx = C - x.hi;
+    double c = kSplit * yhi;
+    hx = C - hx;
+    const double tx = x.hi - hx;
+    double hy = c - yhi;
+    C = x.hi * yhi;
+    hy = c - hy;
+    const double ty = yhi - hy;
+    c = ((((hx * hy - C) + hx * ty) + tx * hy) + tx * ty) + (x.hi * ylo + x.lo * yhi);
+    const double zhi = C + c;
+    hx = C - zhi;
+    return {zhi, c + hx};
+}
+
+int sign_of(double x) { return x < 0 ? -1 : (x > 0 ? 1 : 0); }
+
+// CGAlgorithmsDD::orientationIndexFilter: 2 when undecided.
+int orientation_filter(double pax, double pay, double pbx, double pby, double pcx, double pcy)
+{
+    constexpr double kSafeEpsilon = 1e-15;
+    const double detleft = (pax - pcx) * (pby - pcy);
+    const double detright = (pay - pcy) * (pbx - pcx);
+    const double det = detleft - detright;
+    double detsum = 0;
+    if (detleft > 0.0) {
+        if (detright <= 0.0)
+            return sign_of(det);
+        detsum = detleft + detright;
+    } else if (detleft < 0.0) {
+        if (detright >= 0.0)
+            return sign_of(det);
+        detsum = -detleft - detright;
+    } else {
+        return sign_of(det);
+    }
+    const double errbound = kSafeEpsilon * detsum;
+    if ((det >= errbound) || (-det >= errbound))
+        return sign_of(det);
+    return 2;
+}
+
+// CGAlgorithmsDD::orientationIndex(p1, p2, q): 1 left, -1 right, 0 collinear.
+int orientation_index(Point p1, Point p2, Point q)
+{
+    const int index = orientation_filter(p1.x, p1.y, p2.x, p2.y, q.x, q.y);
+    if (index <= 1)
+        return index;
+    const DD dx1 = dd_add({p2.x, 0.0}, -p1.x, 0.0);
+    const DD dy1 = dd_add({p2.y, 0.0}, -p1.y, 0.0);
+    const DD dx2 = dd_add({q.x, 0.0}, -p2.x, 0.0);
+    const DD dy2 = dd_add({q.y, 0.0}, -p2.y, 0.0);
+    const DD mx1y2 = dd_mul(dx1, dy2.hi, dy2.lo);
+    const DD my1x2 = dd_mul(dy1, dx2.hi, dx2.lo);
+    const DD d = dd_add(mx1y2, -1 * my1x2.hi, -1 * my1x2.lo);
+    if (d.hi < 0.0 || (d.hi == 0.0 && d.lo < 0.0))
+        return -1;
+    if (d.hi > 0.0 || (d.hi == 0.0 && d.lo > 0.0))
+        return 1;
+    return 0;
+}
+
+// ---- RayCrossingCounter ------------------------------------------------------
+
+struct Crossings {
+    Point point;
+    unsigned count = 0;
+    bool on_segment = false;
+
+    // RayCrossingCounter::countSegment
+    void add(Point p1, Point p2)
+    {
+        if (p1.x < point.x && p2.x < point.x)
+            return;
+        if (point.x == p2.x && point.y == p2.y) {
+            on_segment = true;
+            return;
+        }
+        if (p1.y == point.y && p2.y == point.y) {
+            const double minx = std::min(p1.x, p2.x), maxx = std::max(p1.x, p2.x);
+            if (point.x >= minx && point.x <= maxx)
+                on_segment = true;
+            return;
+        }
+        if ((p1.y > point.y && p2.y <= point.y) || (p2.y > point.y && p1.y <= point.y)) {
+            int sign = orientation_index(p1, p2, point);
+            if (sign == 0) {
+                on_segment = true;
+                return;
+            }
+            if (p2.y < p1.y)
+                sign = -sign;
+            if (sign > 0)
+                ++count;
+        }
+    }
+};
+
+// ---- Distance::pointToSegment, LineSegment::closestPoint --------------------
+
+double point_distance(Point a, Point b) // Coordinate::distance
+{
+    const double dx = a.x - b.x, dy = a.y - b.y;
+    return std::sqrt(dx * dx + dy * dy);
+}
+
+double point_to_segment(Point p, Point A, Point B)
+{
+    if (A.x == B.x && A.y == B.y)
+        return point_distance(p, A);
+    const double r = ((p.x - A.x) * (B.x - A.x) + (p.y - A.y) * (B.y - A.y)) /
+                     ((B.x - A.x) * (B.x - A.x) + (B.y - A.y) * (B.y - A.y));
+    if (r <= 0.0)
+        return point_distance(p, A);
+    if (r >= 1.0)
+        return point_distance(p, B);
+    const double s = ((A.y - p.y) * (B.x - A.x) - (A.x - p.x) * (B.y - A.y)) /
+                     ((B.x - A.x) * (B.x - A.x) + (B.y - A.y) * (B.y - A.y));
+    return std::fabs(s) * std::sqrt(((B.x - A.x) * (B.x - A.x) + (B.y - A.y) * (B.y - A.y)));
+}
+
+Point closest_point(Point p, Point p0, Point p1)
+{
+    double factor = 0;
+    if (p.x == p0.x && p.y == p0.y) {
+        factor = 0.0;
+    } else if (p.x == p1.x && p.y == p1.y) {
+        factor = 1.0;
+    } else {
+        const double dx = p1.x - p0.x, dy = p1.y - p0.y;
+        const double len2 = dx * dx + dy * dy;
+        factor = ((p.x - p0.x) * dx + (p.y - p0.y) * dy) / len2;
+    }
+    if (factor > 0 && factor < 1) // LineSegment::project(factor)
+        return {p0.x + factor * (p1.x - p0.x), p0.y + factor * (p1.y - p0.y)};
+    return point_distance(p0, p) < point_distance(p1, p) ? p0 : p1;
+}
+
+// ---- reading the rings --------------------------------------------------------
+
+/// The ring's coordinates, or false when it is empty.
+bool ring_points(geos::Context& ctx, const GEOSGeometry* ring, std::vector<Point>& out)
+{
+    out.clear();
+    const GEOSCoordSequence* seq = ring ? GEOSGeom_getCoordSeq_r(ctx.handle(), ring) : nullptr;
+    unsigned n = 0;
+    if (!seq || !GEOSCoordSeq_getSize_r(ctx.handle(), seq, &n))
+        throw LibraryError("GEOS ring coordinates: " + ctx.last_error());
+    if (n < 2)
+        return false;
+    out.resize(n);
+    static_assert(sizeof(Point) == 2 * sizeof(double));
+    if (!GEOSCoordSeq_copyToBuffer_r(ctx.handle(), seq, &out.front().x, 0, 0))
+        throw LibraryError("GEOS ring coordinates: " + ctx.last_error());
+    return true;
+}
+
+double box_distance(const double minx, const double miny, const double maxx, const double maxy,
+                    Point p)
+{
+    const double dx = std::max({minx - p.x, 0.0, p.x - maxx});
+    const double dy = std::max({miny - p.y, 0.0, p.y - maxy});
+    return std::sqrt(dx * dx + dy * dy);
+}
+
+} // namespace
+
+struct FeatureIndex::Best {
+    double distance = std::numeric_limits<double>::infinity();
+    std::uint32_t segment = std::numeric_limits<std::uint32_t>::max();
+};
+
+std::unique_ptr<const FeatureIndex> FeatureIndex::build(geos::Context& ctx, const GEOSGeometry* g)
+{
+    GEOSContextHandle_t h = ctx.handle();
+    const int type = GEOSGeomTypeId_r(h, g);
+    if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
+        return nullptr;
+    std::unique_ptr<FeatureIndex> out(new FeatureIndex());
+    std::vector<Point> ring;
+    const int parts = type == GEOS_POLYGON ? 1 : GEOSGetNumGeometries_r(h, g);
+    for (int k = 0; k < parts; ++k) {
+        const GEOSGeometry* poly = type == GEOS_POLYGON ? g : GEOSGetGeometryN_r(h, g, k);
+        if (!ring_points(ctx, GEOSGetExteriorRing_r(h, poly), ring))
+            return nullptr;
+        out->add_ring(ring);
+        const int holes = GEOSGetNumInteriorRings_r(h, poly);
+        for (int i = 0; i < holes; ++i) {
+            if (!ring_points(ctx, GEOSGetInteriorRingN_r(h, poly, i), ring))
+                return nullptr;
+            out->add_ring(ring);
+        }
+    }
+    if (out->m_pts.size() >= std::numeric_limits<std::uint32_t>::max() || out->m_chunks.empty())
+        return nullptr;
+    out->build_levels();
+    out->build_bands();
+    return out;
+}
+
+void FeatureIndex::add_ring(const std::vector<Point>& ring)
+{
+    const std::size_t base = m_pts.size();
+    m_pts.insert(m_pts.end(), ring.begin(), ring.end());
+    const std::size_t segments = ring.size() - 1;
+    std::vector<Box>& leaves = m_levels.empty() ? m_levels.emplace_back() : m_levels.front();
+    for (std::size_t s = 0; s < segments; s += kChunk) {
+        const std::size_t count = std::min(kChunk, segments - s);
+        Box b{ring[s].x, ring[s].y, ring[s].x, ring[s].y};
+        for (std::size_t j = s + 1; j <= s + count; ++j) {
+            b.minx = std::min(b.minx, ring[j].x);
+            b.miny = std::min(b.miny, ring[j].y);
+            b.maxx = std::max(b.maxx, ring[j].x);
+            b.maxy = std::max(b.maxy, ring[j].y);
+        }
+        m_chunks.push_back({static_cast<std::uint32_t>(base + s), static_cast<std::uint32_t>(count)});
+        leaves.push_back(b);
+    }
+}
+
+void FeatureIndex::build_levels()
+{
+    // Chunks follow the rings, so runs of consecutive chunks are compact.
+    while (m_levels.back().size() > 1) {
+        const std::vector<Box>& below = m_levels.back();
+        std::vector<Box> level;
+        level.reserve((below.size() + kFanout - 1) / kFanout);
+        for (std::size_t i = 0; i < below.size(); i += kFanout) {
+            Box b = below[i];
+            for (std::size_t j = i + 1; j < std::min(i + kFanout, below.size()); ++j) {
+                b.minx = std::min(b.minx, below[j].minx);
+                b.miny = std::min(b.miny, below[j].miny);
+                b.maxx = std::max(b.maxx, below[j].maxx);
+                b.maxy = std::max(b.maxy, below[j].maxy);
+            }
+            level.push_back(b);
+        }
+        m_levels.push_back(std::move(level));
+    }
+    for (auto& level : m_levels)
+        level.shrink_to_fit();
+    m_pts.shrink_to_fit();
+    m_chunks.shrink_to_fit();
+}
+
+void FeatureIndex::build_bands()
+{
+    const Box& all = m_levels.back().front();
+    std::size_t segments = 0;
+    for (const Chunk& c : m_chunks)
+        segments += c.count;
+    // About 4 segments a band; fewer bands when long segments would be
+    // listed too often (at most 8 listings a segment on average).
+    std::size_t bands = std::clamp<std::size_t>(segments / 4, 1, 1u << 20);
+    for (;;) {
+        m_band_y0 = all.miny;
+        m_band_scale = all.maxy > all.miny ? static_cast<double>(bands) / (all.maxy - all.miny) : 0.0;
+        m_band_start.assign(bands + 2, 0);
+        for (const Chunk& c : m_chunks)
+            for (std::uint32_t j = c.first; j < c.first + c.count; ++j) {
+                const auto [lo, hi] = std::minmax(m_pts[j].y, m_pts[j + 1].y);
+                for (std::size_t b = band_of(lo); b <= band_of(hi); ++b)
+                    ++m_band_start[b + 1];
+            }
+        std::size_t total = 0;
+        for (std::size_t b = 0; b <= bands; ++b)
+            total += m_band_start[b + 1];
+        if (total <= 8 * segments + 64 || bands == 1)
+            break;
+        bands = std::max<std::size_t>(1, bands / 4);
+    }
+    for (std::size_t b = 1; b < m_band_start.size(); ++b)
+        m_band_start[b] += m_band_start[b - 1];
+    m_band_segs.resize(m_band_start.back());
+    std::vector<std::uint32_t> fill(m_band_start.begin(), m_band_start.end() - 1);
+    for (const Chunk& c : m_chunks) // in ring order, each band's list too
+        for (std::uint32_t j = c.first; j < c.first + c.count; ++j) {
+            const auto [lo, hi] = std::minmax(m_pts[j].y, m_pts[j + 1].y);
+            for (std::size_t b = band_of(lo); b <= band_of(hi); ++b)
+                m_band_segs[fill[b]++] = j;
+        }
+    m_band_start.shrink_to_fit();
+}
+
+PointLocation FeatureIndex::locate(Point p) const
+{
+    // IndexedPointInAreaLocator: count every segment whose y-range holds
+    // p.y (the others never count); they all sit in p.y's band. Outside
+    // the feature's box nothing counts: exterior.
+    const Box& all = m_levels.back().front();
+    if (p.y < all.miny || p.y > all.maxy || p.x > all.maxx)
+        return PointLocation::exterior;
+    Crossings c{p};
+    const std::size_t b = band_of(p.y);
+    for (std::uint32_t k = m_band_start[b]; k < m_band_start[b + 1]; ++k) {
+        const std::uint32_t j = m_band_segs[k];
+        c.add(m_pts[j], m_pts[j + 1]);
+        if (c.on_segment)
+            return PointLocation::boundary; // whatever else crosses
+    }
+    return c.count % 2 == 1 ? PointLocation::interior : PointLocation::exterior;
+}
+
+void FeatureIndex::nearest_in(std::size_t level, std::size_t node, Point p, Best& best) const
+{
+    if (level == 0) {
+        const Chunk& ch = m_chunks[node];
+        for (std::uint32_t j = ch.first; j < ch.first + ch.count; ++j) {
+            const double d = point_to_segment(p, m_pts[j], m_pts[j + 1]);
+            // DistanceOp keeps the first segment, in ring order, at the least distance.
+            if (d < best.distance || (d == best.distance && j < best.segment))
+                best = {d, j};
+        }
+        return;
+    }
+    const std::vector<Box>& below = m_levels[level - 1];
+    const std::size_t first = node * kFanout;
+    const std::size_t end = std::min(first + kFanout, below.size());
+    std::array<std::pair<double, std::size_t>, kFanout> order;
+    std::size_t n = 0;
+    for (std::size_t i = first; i < end; ++i)
+        order[n++] = {box_distance(below[i].minx, below[i].miny, below[i].maxx, below[i].maxy, p), i};
+    std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n));
+    for (std::size_t k = 0; k < n; ++k) {
+        // A box's distance bounds its segments' from below, but both are
+        // rounded: skip a box only when it is clearly farther, so that no
+        // segment at (or rounding to) the least distance is ever skipped.
+        const double lb = order[k].first;
+        if (lb - 1e-6 - 1e-9 * lb > best.distance)
+            break;
+        nearest_in(level - 1, order[k].second, p, best);
+    }
+}
+
+FeatureIndex::Best FeatureIndex::search(Point p) const
+{
+    Best best;
+    nearest_in(m_levels.size() - 1, 0, p, best);
+    return best;
+}
+
+double FeatureIndex::distance(Point p) const
+{
+    if (intersects(p))
+        return 0.0;
+    return search(p).distance;
+}
+
+FeatureIndex::Nearest FeatureIndex::nearest(Point p) const
+{
+    if (intersects(p))
+        return {0.0, p};
+    const Best best = search(p);
+    return {best.distance, closest_point(p, m_pts[best.segment], m_pts[best.segment + 1])};
+}
+
+} // namespace redline

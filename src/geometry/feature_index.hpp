@@ -1,0 +1,98 @@
+// A polygonal layer feature's rings, packed once when the layer loads and
+// shared read-only by every thread, answering the questions a point site
+// asks -- where is it (interior, boundary, exterior), how far, which point
+// of the feature is nearest -- with the same answers, bit for bit, as the
+// GEOS 3.11 prepared polygon the per-thread Workspace would build:
+//   - locate: IndexedPointInAreaLocator (every closed ring's segments, the
+//     RayCrossingCounter rules, CGAlgorithmsDD::orientationIndex: its
+//     double filter then double-double arithmetic, replicated here);
+//   - distance: 0 when not exterior, else the least Distance::pointToSegment
+//     over every segment (GEOSPreparedDistance);
+//   - nearest: LineSegment::closestPoint on the first segment, in ring order,
+//     at that distance (GEOSPreparedNearestPoints, i.e. DistanceOp).
+// The index: the vertices ring after ring; y-bands listing the segments
+// whose y-range meets each band (locate visits only p.y's band); a packed
+// box tree over runs of 16 segments (distance, branch and bound). Immutable
+// after build(), so any number of threads may query it at once.
+// Internal to the engine (src/), not public API.
+#pragma once
+
+#include "redline/geos.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace redline {
+
+enum class PointLocation { interior, boundary, exterior };
+
+class FeatureIndex {
+public:
+    struct Point {
+        double x = 0, y = 0;
+    };
+    struct Nearest {
+        double distance = 0; ///< as GEOSPreparedDistance
+        Point point;         ///< the feature's point at that distance
+    };
+
+    /// The index of a Polygon or MultiPolygon; null for any other geometry
+    /// (points, lines, collections) or one with an empty part, which stay
+    /// on GEOS. `g` is only read.
+    static std::unique_ptr<const FeatureIndex> build(geos::Context& ctx, const GEOSGeometry* g);
+
+    /// Where `p` lies. `p` must be finite.
+    PointLocation locate(Point p) const;
+    /// GEOSPreparedIntersects of the point.
+    bool intersects(Point p) const { return locate(p) != PointLocation::exterior; }
+    /// GEOSPreparedContains of the point.
+    bool contains(Point p) const { return locate(p) == PointLocation::interior; }
+    /// GEOSPreparedDistance to the point: 0 when it intersects.
+    double distance(Point p) const;
+    /// The distance and the feature's nearest point (the point itself when
+    /// it intersects).
+    Nearest nearest(Point p) const;
+
+    std::size_t vertex_count() const { return m_pts.size(); }
+
+private:
+    struct Box {
+        double minx, miny, maxx, maxy;
+    };
+    struct Chunk {
+        std::uint32_t first; ///< segments (m_pts[j], m_pts[j + 1]), j in [first, first + count)
+        std::uint32_t count;
+    };
+    struct Best; // the least distance so far and its segment
+    FeatureIndex() = default;
+    void add_ring(const std::vector<Point>& ring);
+    void build_levels();
+    void build_bands();
+    /// The band of `y`: monotone in y (each operation rounds monotonically),
+    /// so a segment listed in bands band_of(ymin)..band_of(ymax) is in the
+    /// band of every y it spans.
+    std::size_t band_of(double y) const
+    {
+        const double b = std::floor((y - m_band_y0) * m_band_scale);
+        const double last = static_cast<double>(m_band_start.size() - 2);
+        return static_cast<std::size_t>(b < 0.0 ? 0.0 : (b > last ? last : b));
+    }
+    void nearest_in(std::size_t level, std::size_t node, Point p, Best& best) const;
+    Best search(Point p) const;
+
+    std::vector<Point> m_pts;   ///< every ring, in geometry order (shell, holes; part by part)
+    std::vector<Chunk> m_chunks; ///< runs of at most kChunk segments of one ring, in ring order
+    /// A packed tree over the chunks: level 0 holds each chunk's box, level
+    /// k + 1 the box of each run of kFanout level-k nodes; the root last.
+    std::vector<std::vector<Box>> m_levels;
+    /// For locate: the feature's y-extent cut into equal bands; band b lists
+    /// (by first vertex) every segment whose y-range meets it, so the
+    /// segments whose y-range holds a point's y are all in its band.
+    double m_band_y0 = 0, m_band_scale = 0;
+    std::vector<std::uint32_t> m_band_start; ///< band b: m_band_segs[start[b], start[b + 1])
+    std::vector<std::uint32_t> m_band_segs;
+};
+
+} // namespace redline
