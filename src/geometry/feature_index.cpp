@@ -407,4 +407,92 @@ FeatureIndex::Nearest FeatureIndex::nearest(Point p) const
     return {best.distance, closest_point(p, m_pts[best.segment], m_pts[best.segment + 1])};
 }
 
+namespace {
+
+bool boxes_meet(double aminx, double aminy, double amaxx, double amaxy, double bminx, double bminy,
+                double bmaxx, double bmaxy)
+{
+    return !(amaxx < bminx || amaxy < bminy || aminx > bmaxx || aminy > bmaxy);
+}
+
+/// Whether closed segments pq and rs may share a point: false only when one
+/// segment's ends lie strictly on one side of the other's line (or their
+/// boxes are apart), which proves them apart.
+bool segments_may_meet(Point p, Point q, Point r, Point s)
+{
+    if (!boxes_meet(std::min(p.x, q.x), std::min(p.y, q.y), std::max(p.x, q.x), std::max(p.y, q.y),
+                    std::min(r.x, s.x), std::min(r.y, s.y), std::max(r.x, s.x), std::max(r.y, s.y)))
+        return false;
+    const int o1 = orientation_index(p, q, r), o2 = orientation_index(p, q, s);
+    if (o1 == o2 && o1 != 0)
+        return false;
+    const int o3 = orientation_index(r, s, p), o4 = orientation_index(r, s, q);
+    if (o3 == o4 && o3 != 0)
+        return false;
+    return true;
+}
+
+} // namespace
+
+bool FeatureIndex::clear_of(std::size_t level, std::size_t node, const std::vector<Point>& ring,
+                            const Box& box) const
+{
+    if (level == 0) {
+        const Chunk& ch = m_chunks[node];
+        for (std::uint32_t j = ch.first; j < ch.first + ch.count; ++j) {
+            const Point a = m_pts[j], b = m_pts[j + 1];
+            if (!boxes_meet(std::min(a.x, b.x), std::min(a.y, b.y), std::max(a.x, b.x), std::max(a.y, b.y),
+                            box.minx, box.miny, box.maxx, box.maxy))
+                continue;
+            for (std::size_t e = 0; e + 1 < ring.size(); ++e)
+                if (segments_may_meet(a, b, ring[e], ring[e + 1]))
+                    return false;
+            // No edge is met: a vertex of the feature inside the polygon
+            // means a whole ring of it is.
+            if (a.x >= box.minx && a.x <= box.maxx && a.y >= box.miny && a.y <= box.maxy) {
+                Crossings c{a};
+                for (std::size_t e = 0; e + 1 < ring.size() && !c.on_segment; ++e)
+                    c.add(ring[e], ring[e + 1]);
+                if (c.on_segment || c.count % 2 == 1)
+                    return false;
+            }
+        }
+        return true;
+    }
+    const std::vector<Box>& below = m_levels[level - 1];
+    const std::size_t first = node * kFanout;
+    const std::size_t end = std::min(first + kFanout, below.size());
+    for (std::size_t i = first; i < end; ++i)
+        if (boxes_meet(below[i].minx, below[i].miny, below[i].maxx, below[i].maxy, box.minx, box.miny,
+                       box.maxx, box.maxy) &&
+            !clear_of(level - 1, i, ring, box))
+            return false;
+    return true;
+}
+
+RingRelation FeatureIndex::relate_ring(const std::vector<Point>& ring) const
+{
+    if (ring.size() < 4)
+        return RingRelation::unknown;
+    Box box{ring[0].x, ring[0].y, ring[0].x, ring[0].y};
+    for (const Point& p : ring) {
+        box.minx = std::min(box.minx, p.x);
+        box.miny = std::min(box.miny, p.y);
+        box.maxx = std::max(box.maxx, p.x);
+        box.maxy = std::max(box.maxy, p.y);
+    }
+    const Box& all = m_levels.back().front();
+    if (!boxes_meet(all.minx, all.miny, all.maxx, all.maxy, box.minx, box.miny, box.maxx, box.maxy))
+        return RingRelation::outside;
+    const PointLocation first = locate(ring[0]);
+    if (first == PointLocation::boundary)
+        return RingRelation::unknown;
+    for (std::size_t k = 1; k + 1 < ring.size(); ++k)
+        if (locate(ring[k]) != first)
+            return RingRelation::unknown;
+    if (!clear_of(m_levels.size() - 1, 0, ring, box))
+        return RingRelation::unknown;
+    return first == PointLocation::interior ? RingRelation::inside : RingRelation::outside;
+}
+
 } // namespace redline

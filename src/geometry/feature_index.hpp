@@ -28,6 +28,11 @@ namespace redline {
 
 enum class PointLocation { interior, boundary, exterior };
 
+/// What relate_ring() proves of a simple polygon (a site's shell) and the
+/// feature: within its interior, disjoint from it, or nothing (their
+/// boundaries meet somewhere, or a ring of the feature lies in the polygon).
+enum class RingRelation { inside, outside, unknown };
+
 class FeatureIndex {
 public:
     struct Point {
@@ -55,6 +60,16 @@ public:
     /// it intersects).
     Nearest nearest(Point p) const;
 
+    /// For a simple closed ring (first point = last; a valid polygon's
+    /// shell, no holes): `inside` when no segment of the feature meets the
+    /// ring's edges, its vertices are all interior and no vertex of the
+    /// feature lies in the polygon — then the polygon is within the
+    /// feature's interior (GEOS contains); `outside` likewise with every
+    /// vertex exterior (GEOS intersects is false); else `unknown`. Every
+    /// test is an exact orientation (the one locate() uses), and any
+    /// touching gives `unknown`, so a proven answer is GEOS's answer.
+    RingRelation relate_ring(const std::vector<Point>& ring) const;
+
     std::size_t vertex_count() const { return m_pts.size(); }
 
 private:
@@ -80,6 +95,9 @@ private:
         return static_cast<std::size_t>(b < 0.0 ? 0.0 : (b > last ? last : b));
     }
     void nearest_in(std::size_t level, std::size_t node, Point p, Best& best) const;
+    /// relate_ring's walk of the tree: false as soon as a segment meets the
+    /// ring or a vertex of the feature is in the polygon or on its edges.
+    bool clear_of(std::size_t level, std::size_t node, const std::vector<Point>& ring, const Box& box) const;
     Best search(Point p) const;
 
     std::vector<Point> m_pts;   ///< every ring, in geometry order (shell, holes; part by part)

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -65,6 +66,30 @@ std::optional<FeatureIndex::Point> site_point(geos::Context& ctx, const Site& si
     return p;
 }
 
+/// The shell of a polygon site without holes (its WKB: 2D, little-endian,
+/// one ring), which the layers' shared index can relate to a polygonal
+/// feature; empty for any other site.
+std::vector<FeatureIndex::Point> site_shell(const Site& site)
+{
+    std::vector<FeatureIndex::Point> ring;
+    if (site.dimension != 2 || !site.wkb)
+        return ring;
+    const std::vector<unsigned char>& w = *site.wkb;
+    auto u32 = [&](std::size_t at) {
+        std::uint32_t v = 0;
+        std::memcpy(&v, w.data() + at, 4);
+        return v;
+    };
+    if (w.size() < 13 || w[0] != 1 || u32(1) != 3 || u32(5) != 1)
+        return ring;
+    const std::uint32_t n = u32(9);
+    if (n < 4 || w.size() != 13 + 16 * static_cast<std::size_t>(n))
+        return ring;
+    ring.resize(n);
+    std::memcpy(ring.data(), w.data() + 13, 16 * static_cast<std::size_t>(n));
+    return ring;
+}
+
 /// GEOSPreparedIntersects of the site and feature `i`: on the shared index
 /// for a point site, else on this thread's prepared copy.
 bool site_intersects(Workspace& ws, const Site& site, const Layer& layer, std::size_t i)
@@ -117,9 +142,20 @@ Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std
     // features (units, townships) they touch, and contains rejects on the
     // envelopes when they are not; inside implies intersecting. A point
     // site is answered on the layer's shared index (site_intersects).
-    out.contained = fdim == 2 && site.dimension > 0 &&
-                    geos::predicate(ctx, GEOSPreparedContains_r(ctx.handle(), ws.prepared(layer, i), site.geometry),
-                                    "contains");
+    // A polygon site is first related to the feature on its shared index,
+    // which proves "inside" or "apart" when their boundaries never meet;
+    // GEOS answers the rest.
+    RingRelation proven = RingRelation::unknown;
+    if (fdim == 2 && site.dimension == 2)
+        if (const FeatureIndex* index = layer.point_index(i))
+            if (const auto shell = site_shell(site); !shell.empty())
+                proven = index->relate_ring(shell);
+    if (proven == RingRelation::outside)
+        return out;
+    out.contained = proven == RingRelation::inside ||
+                    (proven == RingRelation::unknown && fdim == 2 && site.dimension > 0 &&
+                     geos::predicate(ctx, GEOSPreparedContains_r(ctx.handle(), ws.prepared(layer, i), site.geometry),
+                                     "contains"));
     if (!out.contained && !site_intersects(ws, site, layer, i))
         return out;
     out.dim = std::min(site.dimension, fdim);
