@@ -76,6 +76,8 @@ public:
 
     /// Features whose bounds intersect `b` (grown by `margin`), in layer order.
     std::vector<std::uint32_t> query(const geos::Bounds& b, double margin = 0) const;
+    /// The same into `out` (replaced).
+    void query_into(const geos::Bounds& b, std::vector<std::uint32_t>& out, double margin = 0) const;
 
     // What `validate` and run_info report.
     const std::string& source_crs() const { return m_source_crs; }

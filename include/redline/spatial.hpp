@@ -8,6 +8,7 @@
 #include "redline/workspace.hpp"
 
 #include <cmath>
+#include <deque>
 
 namespace redline {
 
@@ -32,11 +33,24 @@ struct Overlap {
 /// (Engine::Worker: one per thread, cleared for every site).
 class OverlapMemo {
 public:
-    void clear() { m_entries.clear(); }
+    void clear()
+    {
+        m_entries.clear();
+        m_queries_used = 0;
+    }
     const Overlap* find(const Layer& layer, std::size_t i, const Tolerances& tol) const;
     const Overlap& add(const Layer& layer, std::size_t i, const Tolerances& tol, Overlap o);
+    /// Layer::query(bounds) of the site's bounds, asked of each layer once
+    /// per site (the units and townships are asked by several checks).
+    const std::vector<std::uint32_t>& candidates(const Layer& layer, const geos::Bounds& bounds);
 
 private:
+    struct Query {
+        const Layer* layer = nullptr;
+        std::vector<std::uint32_t> ids; // kept from site to site: no allocation once warm
+    };
+    std::deque<Query> m_queries; // grows without moving what candidates() returned
+    std::size_t m_queries_used = 0;
     struct Entry {
         const Layer* layer;
         std::size_t feature;

@@ -283,9 +283,15 @@ std::size_t Layer::field(const std::string& name, const std::string& purpose) co
 std::vector<std::uint32_t> Layer::query(const geos::Bounds& b, double margin) const
 {
     std::vector<std::uint32_t> out;
+    query_into(b, out, margin);
+    return out;
+}
+
+void Layer::query_into(const geos::Bounds& b, std::vector<std::uint32_t>& out, double margin) const
+{
+    out.clear();
     m_rtree->tree.query(geos::Bounds{b.minx - margin, b.miny - margin, b.maxx + margin, b.maxy + margin}, out);
     std::sort(out.begin(), out.end());
-    return out;
 }
 
 LayerSet::LayerSet(const Rulebook& rb)

@@ -39,6 +39,34 @@ const Overlap& OverlapMemo::add(const Layer& layer, std::size_t i, const Toleran
     return m_entries.back().overlap;
 }
 
+const std::vector<std::uint32_t>& OverlapMemo::candidates(const Layer& layer, const geos::Bounds& bounds)
+{
+    for (std::size_t k = 0; k < m_queries_used; ++k)
+        if (m_queries[k].layer == &layer)
+            return m_queries[k].ids;
+    if (m_queries_used == m_queries.size())
+        m_queries.emplace_back();
+    Query& q = m_queries[m_queries_used++];
+    q.layer = &layer;
+    layer.query_into(bounds, q.ids);
+    return q.ids;
+}
+
+namespace {
+
+/// The features of `layer` whose boxes meet the site's: from the memo when
+/// the site has one (asked once per layer), else from the layer.
+const std::vector<std::uint32_t>& candidates_of(const Site& site, const Layer& layer,
+                                                std::vector<std::uint32_t>& scratch)
+{
+    if (site.memo)
+        return site.memo->candidates(layer, site.bounds);
+    layer.query_into(site.bounds, scratch);
+    return scratch;
+}
+
+} // namespace
+
 std::vector<unsigned char> evidence_wkb(Workspace& ws, const Site& site, const GEOSGeometry* piece,
                                         bool whole_site)
 {
@@ -188,7 +216,8 @@ std::vector<Hit> overlaps(Workspace& ws, const Site& site, const LayerSubset& su
                           const Tolerances& tol)
 {
     std::vector<Hit> hits;
-    for (std::uint32_t i : subset.layer->query(site.bounds)) {
+    std::vector<std::uint32_t> scratch;
+    for (std::uint32_t i : candidates_of(site, *subset.layer, scratch)) {
         if (!subset.contains(i))
             continue;
         Overlap o = overlap(ws, site, *subset.layer, i, tol);
@@ -204,7 +233,8 @@ Outside outside(Workspace& ws, const Site& site, const LayerSubset& subset, cons
     Outside out;
     const Layer& layer = *subset.layer;
     std::vector<std::uint32_t> candidates;
-    for (std::uint32_t i : layer.query(site.bounds))
+    std::vector<std::uint32_t> scratch;
+    for (std::uint32_t i : candidates_of(site, layer, scratch))
         if (subset.contains(i))
             candidates.push_back(i);
 
