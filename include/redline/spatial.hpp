@@ -21,8 +21,10 @@ struct Overlap {
     bool hit = false;
     int dim = 0;         ///< dimension measured: 0 (intersects), 1 (length), 2 (area)
     double amount = NAN; ///< m² or m; NaN when dim is 0
-    geos::GeomPtr piece; ///< site ∩ feature (the evidence); set when hit
-    bool whole_site = false; ///< `piece` is the whole site
+    /// site ∩ feature (the evidence); set when hit, except when it is the
+    /// whole site and the site carries its WKB (evidence_wkb returns that)
+    geos::GeomPtr piece;
+    bool whole_site = false; ///< the part is the whole site
     /// The site is within the (polygonal) feature, boundary aside (GEOS
     /// contains); measured for line and polygon sites only.
     bool contained = false;
@@ -78,8 +80,8 @@ struct Outside {
     bool within = true;
     double amount = NAN; ///< area m² / length m outside; NaN for points
     double share = 0;    ///< % of the site outside
-    geos::GeomPtr piece; ///< the part outside (set when not within)
-    bool whole_site = false; ///< `piece` is the whole site
+    geos::GeomPtr piece; ///< the part outside (set when not within; as Overlap::piece for a whole site)
+    bool whole_site = false; ///< the part is the whole site
     /// The site is within the (polygonal) feature, boundary aside (GEOS
     /// contains); measured for line and polygon sites only.
     bool contained = false;

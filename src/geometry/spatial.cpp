@@ -70,10 +70,12 @@ const std::vector<std::uint32_t>& candidates_of(const Site& site, const Layer& l
 std::vector<unsigned char> evidence_wkb(Workspace& ws, const Site& site, const GEOSGeometry* piece,
                                         bool whole_site)
 {
-    if (!piece)
-        return {};
+    // A part that is the whole site is the site's own WKB: such a part
+    // carries no GEOS copy when the site has its WKB (measure_overlap, outside).
     if (whole_site && site.wkb)
         return *site.wkb;
+    if (!piece)
+        return {};
     return geos::to_wkb(ws.ctx(), piece);
 }
 
@@ -190,8 +192,9 @@ Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std
     if (out.dim == 0) {
         out.hit = true;
         out.whole_site = site.dimension == 0;
-        out.piece = out.whole_site ? geos::clone(ctx, site.geometry)
-                                   : geos::intersection(ctx, site.geometry, ws.geometry(layer, i));
+        if (!(out.whole_site && site.wkb)) // else the evidence is the site's WKB
+            out.piece = out.whole_site ? geos::clone(ctx, site.geometry)
+                                       : geos::intersection(ctx, site.geometry, ws.geometry(layer, i));
         return out;
     }
     geos::GeomPtr piece;
@@ -244,7 +247,8 @@ Outside outside(Workspace& ws, const Site& site, const LayerSubset& subset, cons
                 return out;
         out.within = false;
         out.share = 100;
-        out.piece = geos::clone(ctx, site.geometry);
+        if (!site.wkb) // else the evidence is the site's WKB
+            out.piece = geos::clone(ctx, site.geometry);
         out.whole_site = true;
         return out;
     }
