@@ -183,160 +183,224 @@ double seconds_between(std::chrono::steady_clock::time_point a, std::chrono::ste
 
 } // namespace
 
+namespace {
+
+/// One run_pipeline() call: the lanes, the sink threads, the books and the
+/// time each stage took, each step a method.
+class Run {
+public:
+    Run(const Engine& engine, ApplicationSource& source, const std::vector<std::unique_ptr<ResultSink>>& sinks,
+        const PipelineOptions& options)
+        : m_engine(engine), m_source(source), m_sinks(sinks), m_options(options), m_book(engine, source),
+          m_sink_s(sinks.size(), 0.0)
+    {
+        const unsigned threads = options.threads > 0 ? options.threads
+                                                     : std::max(1u, std::thread::hardware_concurrency());
+        m_book.result.threads = threads;
+        m_pipelined = threads > 1;
+        for (const auto& s : sinks)
+            m_sink_order.push_back(s.get());
+    }
+
+    /// Begins every sink and makes the lanes (one Engine::Worker a thread).
+    void begin()
+    {
+        const SinkContext context{m_engine, m_source.info(), m_options.lang};
+        bool keep_input = false;
+        for (const auto& s : m_sinks) {
+            s->begin(context);
+            keep_input = keep_input || s->needs_input_geometry();
+        }
+        for (unsigned t = 0; t < m_book.result.threads; ++t) {
+            m_lanes.push_back(std::make_unique<Engine::Worker>(m_engine, keep_input));
+            if (m_options.baseline)
+                m_baseline.push_back(std::make_unique<Engine::Worker>(*m_options.baseline, keep_input));
+        }
+        if (m_options.profile)
+            m_lanes.front()->enable_timings();
+    }
+
+    /// Reads, screens and writes every record (or until cancelled).
+    void screen_all()
+    {
+        start_writers();
+        // Pipelined, the input is read ahead on its own thread, chunk k+1
+        // while the lanes screen chunk k.
+        std::optional<pipeline::ReadAhead> ahead;
+        if (m_pipelined)
+            ahead.emplace([this] { return read_chunk(m_source, m_options.chunk_size); });
+        while (!cancelled(m_options)) {
+            Clock::time_point t = Clock::now();
+            std::shared_ptr<Chunk> c = ahead ? ahead->next() : read_chunk(m_source, m_options.chunk_size);
+            m_read_s += since(t);
+            if (c->apps.empty())
+                break;
+            screen_chunk(m_lanes, m_baseline, *c, m_options, m_options.profile ? &m_render_s : nullptr);
+            if (cancelled(m_options))
+                break;
+            if (!m_pipelined) {
+                write_shared(*c);
+                continue;
+            }
+            bool ok = true;
+            for (auto& w : m_writers)
+                ok = w->push(c) && ok;
+            if (!ok)
+                break; // a sink failed: finish() below says why
+        }
+        if (ahead) {
+            ahead->stop();
+            m_read_s = ahead->seconds(); // the reader's own time, not the lanes' wait for it
+        }
+        for (auto& w : m_writers)
+            w->finish();
+        if (m_options.profile)
+            m_lane_times = m_lanes.front()->timings();
+        m_lanes.clear(); // their GEOS copies of the layers: not needed to close the outputs
+        m_baseline.clear();
+    }
+
+    /// Finishes and commits every sink; the result, with the budget when profiled.
+    PipelineResult finish(std::chrono::steady_clock::time_point begun)
+    {
+        PipelineResult& result = m_book.result;
+        result.warnings = input_warnings(m_source, m_book.audit, m_options.lang);
+        const auto screened = std::chrono::steady_clock::now();
+        RunFacts facts{m_options, result, &m_book.audit, seconds_between(m_options.started, screened)};
+        const RunInfo info = build_run_info(m_engine, m_source.info(), facts);
+        const RunSummary summary{m_book.summary, info};
+        for (const auto& s : m_sinks)
+            s->finish(summary);
+        for (const auto& s : m_sinks)
+            s->commit();
+        result.screening_seconds = seconds_between(begun, screened);
+        result.closing_seconds = seconds_between(screened, std::chrono::steady_clock::now());
+        if (m_options.profile)
+            fill_budget(result);
+        return result;
+    }
+
+private:
+    void deliver(ResultSink* s, const Chunk& c, std::size_t i)
+    {
+        if (c.baseline.empty())
+            s->write(c.results[i], c.apps[i]);
+        else
+            s->write_compared(c.baseline[i], c.results[i], c.apps[i]);
+    }
+
+    void timed_write(ResultSink* s, const Chunk& c, std::size_t i)
+    {
+        if (!m_options.profile)
+            return deliver(s, c, i);
+        Clock::time_point t = Clock::now();
+        deliver(s, c, i);
+        const auto k = static_cast<std::size_t>(std::find(m_sink_order.begin(), m_sink_order.end(), s) -
+                                                m_sink_order.begin());
+        m_sink_s[k] += since(t);
+    }
+
+    /// Pipelined, one thread writes the sinks that share it (and keeps the
+    /// books) and each sink that asks for one gets its own.
+    void start_writers()
+    {
+        for (const auto& s : m_sinks)
+            (m_pipelined && s->own_thread() ? m_alone : m_shared).push_back(s.get());
+        if (m_options.progress)
+            m_options.progress(0.0, "");
+        if (!m_pipelined)
+            return;
+        m_writers.push_back(std::make_unique<SinkThread>("redline-write", [this](const Chunk& c) { write_shared(c); }));
+        for (ResultSink* s : m_alone)
+            m_writers.push_back(std::make_unique<SinkThread>("redline-json", [this, s](const Chunk& c) {
+                for (std::size_t i = 0; i < c.apps.size() && !cancelled(m_options); ++i)
+                    timed_write(s, c, i);
+            }));
+    }
+
+    /// Progress every 256 records written (a county's batch is one chunk).
+    void report(std::size_t written) const
+    {
+        if (m_options.progress && m_book.total && *m_book.total > 0)
+            m_options.progress(std::min(1.0, static_cast<double>(written) / static_cast<double>(*m_book.total)), "");
+    }
+
+    void write_shared(const Chunk& c)
+    {
+        for (std::size_t i = 0; i < c.apps.size() && !cancelled(m_options); ++i) {
+            for (ResultSink* s : m_shared)
+                timed_write(s, c, i);
+            Clock::time_point t = m_options.profile ? Clock::now() : Clock::time_point{};
+            keep_books(c, i);
+            if ((i + 1) % 256 == 0 && i + 1 < c.apps.size())
+                report(m_book.result.records + i + 1);
+            if (m_options.profile)
+                m_books_s += since(t);
+        }
+        m_book.result.records += c.apps.size();
+        report(m_book.result.records);
+    }
+
+    void keep_books(const Chunk& c, std::size_t i)
+    {
+        const SiteResult& r = c.results[i];
+        m_book.audit.add(c.apps[i]);
+        m_book.summary.add(r, c.apps[i]);
+        ++m_book.result.counts[r.verdict];
+        if (const Finding* e = r.eia_finding())
+            ++m_book.result.eia_counts[e->eia->category];
+        m_book.result.worst = std::max(m_book.result.worst, r.verdict);
+    }
+
+    void fill_budget(PipelineResult& result) const
+    {
+        const Engine::Worker::Timings& lane = m_lane_times;
+        result.budget.emplace_back("read", m_read_s);
+        result.budget.emplace_back("prepare (industry, geometry)", lane.prepare);
+        for (std::size_t k = 0; k < m_engine.checks().size() && k < lane.checks.size(); ++k)
+            result.budget.emplace_back("check " + m_engine.checks()[k]->id() + " (" + m_engine.checks()[k]->type() + ")",
+                                       lane.checks[k]);
+        result.budget.emplace_back("zones (townships, units)", lane.zones);
+        result.budget.emplace_back("render (words)", m_render_s);
+        for (std::size_t k = 0; k < m_sinks.size(); ++k)
+            result.budget.emplace_back("sink " + std::to_string(k + 1) + " writes", m_sink_s[k]);
+        result.budget.emplace_back("zone summary, audit, counts", m_books_s);
+        result.budget.emplace_back("close (finish, commit)", result.closing_seconds);
+    }
+
+    const Engine& m_engine;
+    ApplicationSource& m_source;
+    const std::vector<std::unique_ptr<ResultSink>>& m_sinks;
+    const PipelineOptions& m_options;
+    Bookkeeping m_book;
+    bool m_pipelined = false;
+    Lanes m_lanes;
+    Lanes m_baseline;
+    std::vector<ResultSink*> m_shared, m_alone;
+    std::vector<const ResultSink*> m_sink_order;
+    double m_read_s = 0, m_render_s = 0, m_books_s = 0;
+    std::vector<double> m_sink_s;
+    Engine::Worker::Timings m_lane_times;
+    std::vector<std::unique_ptr<SinkThread>> m_writers; // last: stopped first when a run unwinds
+};
+
+} // namespace
+
 PipelineResult run_pipeline(const Engine& engine, ApplicationSource& source,
                             const std::vector<std::unique_ptr<ResultSink>>& sinks,
                             const PipelineOptions& options)
 {
     const auto begun = std::chrono::steady_clock::now();
     SinkGuard guard(sinks);
-    const SinkContext context{engine, source.info(), options.lang};
-    bool keep_input = false;
-    for (const auto& s : sinks) {
-        s->begin(context);
-        keep_input = keep_input || s->needs_input_geometry();
-    }
-    Bookkeeping book(engine, source);
-    const unsigned threads = options.threads > 0 ? options.threads
-                                                 : std::max(1u, std::thread::hardware_concurrency());
-    book.result.threads = threads;
-    const bool pipelined = threads > 1;
-    Lanes lanes;
-    Lanes baseline_lanes;
-    for (unsigned t = 0; t < threads; ++t) {
-        lanes.push_back(std::make_unique<Engine::Worker>(engine, keep_input));
-        if (options.baseline)
-            baseline_lanes.push_back(std::make_unique<Engine::Worker>(*options.baseline, keep_input));
-    }
-    if (options.profile)
-        lanes.front()->enable_timings();
-    double read_s = 0, render_s = 0, books_s = 0;
-    std::vector<double> sink_s(sinks.size(), 0.0);
-    std::vector<const ResultSink*> sink_order;
-    for (const auto& s : sinks)
-        sink_order.push_back(s.get());
-    auto deliver = [](ResultSink* s, const Chunk& c, std::size_t i) {
-        if (c.baseline.empty())
-            s->write(c.results[i], c.apps[i]);
-        else
-            s->write_compared(c.baseline[i], c.results[i], c.apps[i]);
-    };
-    auto timed_write = [&](ResultSink* s, const Chunk& c, std::size_t i) {
-        if (!options.profile)
-            return deliver(s, c, i);
-        Clock::time_point t = Clock::now();
-        deliver(s, c, i);
-        const std::size_t k = static_cast<std::size_t>(
-            std::find(sink_order.begin(), sink_order.end(), s) - sink_order.begin());
-        sink_s[k] += since(t);
-    };
-
-    // Pipelined, one thread writes the sinks that share it (and keeps the
-    // books) and each sink that asks for one gets its own: this thread reads
-    // chunk k+1 and the lanes screen it while the sinks write chunk k.
-    std::vector<ResultSink*> shared, alone;
-    for (const auto& s : sinks)
-        (pipelined && s->own_thread() ? alone : shared).push_back(s.get());
-    if (options.progress)
-        options.progress(0.0, "");
-    // Progress every 256 records written (a county's batch is one chunk).
-    auto report = [&](std::size_t written) {
-        if (options.progress && book.total && *book.total > 0)
-            options.progress(std::min(1.0, static_cast<double>(written) / static_cast<double>(*book.total)), "");
-    };
-    auto write_shared = [&](const Chunk& c) {
-        for (std::size_t i = 0; i < c.apps.size() && !cancelled(options); ++i) {
-            for (ResultSink* s : shared)
-                timed_write(s, c, i);
-            Clock::time_point t = options.profile ? Clock::now() : Clock::time_point{};
-            book.audit.add(c.apps[i]);
-            book.summary.add(c.results[i], c.apps[i]);
-            ++book.result.counts[c.results[i].verdict];
-            if (const Finding* e = c.results[i].eia_finding())
-                ++book.result.eia_counts[e->eia->category];
-            book.result.worst = std::max(book.result.worst, c.results[i].verdict);
-            if ((i + 1) % 256 == 0 && i + 1 < c.apps.size())
-                report(book.result.records + i + 1);
-            if (options.profile)
-                books_s += since(t);
-        }
-        book.result.records += c.apps.size();
-        report(book.result.records);
-    };
-    std::vector<std::unique_ptr<SinkThread>> writers;
-    if (pipelined) {
-        writers.push_back(std::make_unique<SinkThread>("redline-write", write_shared));
-        for (ResultSink* s : alone)
-            writers.push_back(std::make_unique<SinkThread>("redline-json", [&options, &timed_write, s](const Chunk& c) {
-                for (std::size_t i = 0; i < c.apps.size() && !cancelled(options); ++i)
-                    timed_write(s, c, i);
-            }));
-    }
-
-    // Pipelined, the input is read ahead on its own thread, chunk k+1 while
-    // the lanes screen chunk k.
-    std::optional<pipeline::ReadAhead> ahead;
-    if (pipelined)
-        ahead.emplace([&source, &options] { return read_chunk(source, options.chunk_size); });
-    while (!cancelled(options)) {
-        Clock::time_point t = Clock::now();
-        std::shared_ptr<Chunk> c = ahead ? ahead->next() : read_chunk(source, options.chunk_size);
-        read_s += since(t);
-        if (c->apps.empty())
-            break;
-        screen_chunk(lanes, baseline_lanes, *c, options, options.profile ? &render_s : nullptr);
-        if (cancelled(options))
-            break;
-        if (!pipelined) {
-            write_shared(*c);
-            continue;
-        }
-        bool ok = true;
-        for (auto& w : writers)
-            ok = w->push(c) && ok;
-        if (!ok)
-            break; // a sink failed: finish() below says why
-    }
-    if (ahead) {
-        ahead->stop();
-        read_s = ahead->seconds(); // the reader's own time, not the lanes' wait for it
-    }
-    for (auto& w : writers)
-        w->finish();
-    const Engine::Worker::Timings lane_times =
-        options.profile ? lanes.front()->timings() : Engine::Worker::Timings{};
-    lanes.clear(); // their GEOS copies of the layers: not needed to close the outputs
-    baseline_lanes.clear();
+    Run run(engine, source, sinks, options);
+    run.begin();
+    run.screen_all();
     if (cancelled(options))
         throw Cancelled(options.cancel->reason()); // the guard abandons every sink
     if (options.progress)
         options.progress(1.0, "");
-
-    PipelineResult& result = book.result;
-    result.warnings = input_warnings(source, book.audit, options.lang);
-    const auto screened = std::chrono::steady_clock::now();
-    RunFacts facts{options, result, &book.audit, seconds_between(options.started, screened)};
-    const RunInfo info = build_run_info(engine, source.info(), facts);
-    const RunSummary summary{book.summary, info};
-    for (const auto& s : sinks)
-        s->finish(summary);
-    for (const auto& s : sinks)
-        s->commit();
+    PipelineResult result = run.finish(begun);
     guard.done();
-    result.screening_seconds = seconds_between(begun, screened);
-    result.closing_seconds = seconds_between(screened, std::chrono::steady_clock::now());
-    if (options.profile) {
-        result.budget.emplace_back("read", read_s);
-        result.budget.emplace_back("prepare (industry, geometry)", lane_times.prepare);
-        for (std::size_t k = 0; k < engine.checks().size() && k < lane_times.checks.size(); ++k)
-            result.budget.emplace_back("check " + engine.checks()[k]->id() + " (" + engine.checks()[k]->type() + ")",
-                                       lane_times.checks[k]);
-        result.budget.emplace_back("zones (townships, units)", lane_times.zones);
-        result.budget.emplace_back("render (words)", render_s);
-        for (std::size_t k = 0; k < sinks.size(); ++k)
-            result.budget.emplace_back("sink " + std::to_string(k + 1) + " writes", sink_s[k]);
-        result.budget.emplace_back("zone summary, audit, counts", books_s);
-        result.budget.emplace_back("close (finish, commit)", result.closing_seconds);
-    }
     return result;
 }
 
