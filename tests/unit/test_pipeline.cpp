@@ -251,6 +251,43 @@ TEST_CASE("a sink that fails abandons every sink and the error reaches the calle
     }
 }
 
+TEST_CASE("a source that fails mid-run (read ahead on its own thread or not) abandons every sink", "[pipeline]")
+{
+    // The records it gave before failing were screened; the failure, not a
+    // truncated output, reaches the caller, and no thread is left waiting.
+    class BrokenSource final : public ApplicationSource {
+    public:
+        bool next(Application& out) override
+        {
+            if (m_given == 20)
+                throw LibraryError("read failed at record 21");
+            out = app("s" + std::to_string(m_given++), "POINT(600 600)", "1");
+            return true;
+        }
+        const SourceInfo& info() const override { return m_info; }
+
+    private:
+        SourceInfo m_info = info_for_apps();
+        int m_given = 0;
+    };
+    Fixture fx;
+    write_scene(fx);
+    for (unsigned threads : {1u, 2u, 3u}) {
+        std::vector<std::string> log;
+        BrokenSource source;
+        std::vector<std::unique_ptr<ResultSink>> sinks;
+        sinks.push_back(std::make_unique<ProbeSink>(log));
+        PipelineOptions options;
+        options.threads = threads;
+        options.chunk_size = 8;
+        CHECK_THROWS_WITH(run_pipeline(fx.engine(), source, sinks, options), Catch::Contains("record 21"));
+        CHECK(log.back() == "abandon");
+        CHECK(std::count(log.begin(), log.end(), "commit") == 0);
+        if (threads == 1) // in turn: the two chunks before the failure were written
+            CHECK(std::count(log.begin(), log.end(), "write s15") == 1);
+    }
+}
+
 TEST_CASE("a cancelled pipeline throws Cancelled and leaves no file under the final name", "[pipeline]")
 {
     Fixture fx;
