@@ -1,6 +1,7 @@
 #include "output/gpkg_rows.hpp"
 
 #include "io/gdal.hpp"
+#include "output/output_dataset.hpp"
 #include "redline/error.hpp"
 
 #include <cpl_conv.h>
@@ -13,26 +14,7 @@
 
 namespace redline::gpkg {
 
-void DbClose::operator()(sqlite3* db) const noexcept
-{
-    sqlite3_close(db);
-}
-
-void StmtFinalize::operator()(sqlite3_stmt* s) const noexcept
-{
-    sqlite3_finalize(s);
-}
-
 namespace {
-
-/// "name" quoted as an SQL identifier.
-std::string ident(const std::string& name)
-{
-    std::string out = "\"";
-    for (char c : name)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 /// A walk over 2D little-endian WKB of the seven simple types: the
 /// envelope, whether there is any coordinate. Anything else (big-endian,
@@ -265,9 +247,9 @@ void TableRows::insert()
 
 StmtPtr TableRows::statement(std::size_t rows)
 {
-    std::string sql = "INSERT INTO " + ident(m_table) + " (" + ident(m_geometry_column);
+    std::string sql = "INSERT INTO " + sql_identifier(m_table) + " (" + sql_identifier(m_geometry_column);
     for (const std::string& c : m_columns)
-        sql += ", " + ident(c);
+        sql += ", " + sql_identifier(c);
     sql += ") VALUES ";
     std::string row = "(?";
     for (std::size_t i = 0; i < m_columns.size(); ++i)
@@ -421,7 +403,7 @@ TableRows& RowWriter::table(const std::string& table, const std::string& geometr
         t->m_trigger_sql.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(triggers.get(), 1)));
     }
     for (const std::string& name : names)
-        exec("DROP TRIGGER " + ident(name));
+        exec("DROP TRIGGER " + sql_identifier(name));
     t->m_width = columns.size() + 1;
     const auto variables = static_cast<std::size_t>(sqlite3_limit(m_db.get(), SQLITE_LIMIT_VARIABLE_NUMBER, -1));
     t->m_batch = std::max<std::size_t>(1, std::min<std::size_t>(64, variables / t->m_width));

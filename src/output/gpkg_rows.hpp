@@ -50,14 +50,6 @@ struct BlobGeometry {
 BlobGeometry geometry_blob(const unsigned char* wkb, std::size_t size, std::int32_t srs_id,
                            std::vector<unsigned char>& out);
 
-struct DbClose {
-    void operator()(sqlite3* db) const noexcept;
-};
-struct StmtFinalize {
-    void operator()(sqlite3_stmt* s) const noexcept;
-};
-using DbPtr = std::unique_ptr<sqlite3, DbClose>;
-using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
 
 class RowWriter;
 

@@ -1,5 +1,7 @@
 #include "output/gpkg_rtree.hpp"
 
+#include "output/output_dataset.hpp"
+
 #include "redline/error.hpp"
 
 #include <sqlite3.h>
@@ -13,16 +15,17 @@
 
 namespace redline::gpkg {
 
-namespace {
+void DbClose::operator()(sqlite3* db) const noexcept
+{
+    sqlite3_close(db);
+}
 
-struct DbClose {
-    void operator()(sqlite3* db) const { sqlite3_close(db); }
-};
-struct StmtFinalize {
-    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using DbPtr = std::unique_ptr<sqlite3, DbClose>;
-using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
+void StmtFinalize::operator()(sqlite3_stmt* s) const noexcept
+{
+    sqlite3_finalize(s);
+}
+
+namespace {
 
 void exec(sqlite3* db, const std::string& sql)
 {
@@ -47,24 +50,6 @@ void step_done(sqlite3* db, sqlite3_stmt* s)
     if (sqlite3_step(s) != SQLITE_DONE)
         throw OutputError("spatial index: " + std::string(sqlite3_errmsg(db)));
     sqlite3_reset(s);
-}
-
-/// "name" quoted as an SQL identifier.
-std::string ident(const std::string& name)
-{
-    std::string out = "\"";
-    for (char c : name)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
-/// 'text' quoted as an SQL string literal.
-std::string literal(const std::string& text)
-{
-    std::string out = "'";
-    for (char c : text)
-        out += c == '\'' ? std::string("''") : std::string(1, c);
-    return out + "'";
 }
 
 // SQLite's R*Tree stores single-precision boxes rounded outwards, so that a
@@ -174,7 +159,7 @@ std::string rtree_name(const SpatialIndex& index)
 /// empty root node SQLite wrote when the table was created tells it.
 std::size_t node_size_of(sqlite3* db, const std::string& rtree)
 {
-    StmtPtr s = prepare(db, "SELECT length(data) FROM " + ident(rtree + "_node") + " WHERE nodeno = 1");
+    StmtPtr s = prepare(db, "SELECT length(data) FROM " + sql_identifier(rtree + "_node") + " WHERE nodeno = 1");
     const std::size_t size =
         sqlite3_step(s.get()) == SQLITE_ROW ? static_cast<std::size_t>(sqlite3_column_int(s.get(), 0)) : 0;
     if (size <= 4 || (size - 4) / 24 < 4)
@@ -234,7 +219,7 @@ void insert_pairs(sqlite3* db, const std::string& table, const std::string& colu
 {
     constexpr std::size_t per_statement = 500; // 1,000 parameters, well under SQLite's limit
     auto sql = [&](std::size_t n) {
-        std::string q = "INSERT INTO " + ident(table) + "(" + columns + ") VALUES ";
+        std::string q = "INSERT INTO " + sql_identifier(table) + "(" + columns + ") VALUES ";
         for (std::size_t i = 0; i < n; ++i)
             q += i ? ",(?,?)" : "(?,?)";
         return q;
@@ -259,13 +244,13 @@ void insert_pairs(sqlite3* db, const std::string& table, const std::string& colu
 void write_index(sqlite3* db, const SpatialIndex& index, const PackedTree& tree, std::size_t node_size)
 {
     const std::string rtree = rtree_name(index);
-    const std::string t = ident(index.table), c = ident(index.column);
+    const std::string t = sql_identifier(index.table), c = sql_identifier(index.column);
     const std::size_t cell_size = 8 + 4 * 4;
 
     if (!tree.levels.empty()) {
         const auto& levels = tree.levels;
-        exec(db, "DELETE FROM " + ident(rtree + "_node"));
-        StmtPtr node = prepare(db, "INSERT INTO " + ident(rtree + "_node") + "(nodeno, data) VALUES (?, ?)");
+        exec(db, "DELETE FROM " + sql_identifier(rtree + "_node"));
+        StmtPtr node = prepare(db, "INSERT INTO " + sql_identifier(rtree + "_node") + "(nodeno, data) VALUES (?, ?)");
         std::vector<unsigned char> blob(node_size);
         for (const auto& level : levels)
             for (const Node& n : level) {
@@ -296,29 +281,29 @@ void write_index(sqlite3* db, const SpatialIndex& index, const PackedTree& tree,
 
     // What GDAL writes for a GeoPackage 1.2 RTree: the triggers that keep the
     // index in step with later edits, and the extension's registration.
-    const std::string r = ident(rtree);
+    const std::string r = sql_identifier(rtree);
     const std::string values = "VALUES (NEW.\"fid\",ST_MinX(NEW." + c + "), ST_MaxX(NEW." + c +
                                "),ST_MinY(NEW." + c + "), ST_MaxY(NEW." + c + "))";
-    exec(db, "CREATE TRIGGER " + ident(rtree + "_insert") + " AFTER INSERT ON " + t + " WHEN (new." + c +
+    exec(db, "CREATE TRIGGER " + sql_identifier(rtree + "_insert") + " AFTER INSERT ON " + t + " WHEN (new." + c +
                  " NOT NULL AND NOT ST_IsEmpty(NEW." + c + ")) BEGIN INSERT OR REPLACE INTO " + r + " " +
                  values + "; END");
-    exec(db, "CREATE TRIGGER " + ident(rtree + "_update1") + " AFTER UPDATE OF " + c + " ON " + t +
+    exec(db, "CREATE TRIGGER " + sql_identifier(rtree + "_update1") + " AFTER UPDATE OF " + c + " ON " + t +
                  " WHEN OLD.\"fid\" = NEW.\"fid\" AND (NEW." + c + " NOTNULL AND NOT ST_IsEmpty(NEW." + c +
                  ")) BEGIN INSERT OR REPLACE INTO " + r + " " + values + "; END");
-    exec(db, "CREATE TRIGGER " + ident(rtree + "_update2") + " AFTER UPDATE OF " + c + " ON " + t +
+    exec(db, "CREATE TRIGGER " + sql_identifier(rtree + "_update2") + " AFTER UPDATE OF " + c + " ON " + t +
                  " WHEN OLD.\"fid\" = NEW.\"fid\" AND (NEW." + c + " ISNULL OR ST_IsEmpty(NEW." + c +
                  ")) BEGIN DELETE FROM " + r + " WHERE id = OLD.\"fid\"; END");
-    exec(db, "CREATE TRIGGER " + ident(rtree + "_update3") + " AFTER UPDATE ON " + t +
+    exec(db, "CREATE TRIGGER " + sql_identifier(rtree + "_update3") + " AFTER UPDATE ON " + t +
                  " WHEN OLD.\"fid\" != NEW.\"fid\" AND (NEW." + c + " NOTNULL AND NOT ST_IsEmpty(NEW." + c +
                  ")) BEGIN DELETE FROM " + r + " WHERE id = OLD.\"fid\"; INSERT OR REPLACE INTO " + r + " " +
                  values + "; END");
-    exec(db, "CREATE TRIGGER " + ident(rtree + "_update4") + " AFTER UPDATE ON " + t +
+    exec(db, "CREATE TRIGGER " + sql_identifier(rtree + "_update4") + " AFTER UPDATE ON " + t +
                  " WHEN OLD.\"fid\" != NEW.\"fid\" AND (NEW." + c + " ISNULL OR ST_IsEmpty(NEW." + c +
                  ")) BEGIN DELETE FROM " + r + " WHERE id IN (OLD.\"fid\", NEW.\"fid\"); END");
-    exec(db, "CREATE TRIGGER " + ident(rtree + "_delete") + " AFTER DELETE ON " + t + " WHEN old." + c +
+    exec(db, "CREATE TRIGGER " + sql_identifier(rtree + "_delete") + " AFTER DELETE ON " + t + " WHEN old." + c +
                  " NOT NULL BEGIN DELETE FROM " + r + " WHERE id = OLD.\"fid\"; END");
     exec(db, "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
-             "VALUES (" + literal(index.table) + ", " + literal(index.column) +
+             "VALUES (" + sql_text(index.table) + ", " + sql_text(index.column) +
              ", 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')");
 }
 
@@ -343,7 +328,7 @@ void write_spatial_indexes(const std::string& path, std::vector<SpatialIndex>& i
     std::vector<std::size_t> node_sizes;
     for (const SpatialIndex& index : indexes) {
         const std::string rtree = rtree_name(index);
-        exec(db.get(), "CREATE VIRTUAL TABLE " + ident(rtree) + " USING rtree(id, minx, maxx, miny, maxy)");
+        exec(db.get(), "CREATE VIRTUAL TABLE " + sql_identifier(rtree) + " USING rtree(id, minx, maxx, miny, maxy)");
         node_sizes.push_back(node_size_of(db.get(), rtree));
     }
     std::vector<std::future<PackedTree>> trees;

@@ -13,10 +13,25 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+struct sqlite3;
+struct sqlite3_stmt;
+
 namespace redline::gpkg {
+
+/// SQLite handles, closed / finalised when dropped (the R-tree bulk load
+/// here and the row writer of gpkg_rows.hpp).
+struct DbClose {
+    void operator()(sqlite3* db) const noexcept;
+};
+struct StmtFinalize {
+    void operator()(sqlite3_stmt* s) const noexcept;
+};
+using DbPtr = std::unique_ptr<sqlite3, DbClose>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
 
 /// One feature's envelope in the layer's CRS, rounded outwards to single
 /// precision as SQLite's R*Tree stores it (24 bytes a feature: a batch of a
