@@ -248,6 +248,7 @@ std::unique_ptr<const FeatureIndex> FeatureIndex::build(geos::Context& ctx, cons
         return nullptr;
     out->build_levels();
     out->build_bands();
+    out->build_grid();
     return out;
 }
 
@@ -290,6 +291,7 @@ void FeatureIndex::build_levels()
         }
         m_levels.push_back(std::move(level));
     }
+    m_all = m_levels.back().front();
     for (auto& level : m_levels)
         level.shrink_to_fit();
     m_pts.shrink_to_fit();
@@ -298,7 +300,7 @@ void FeatureIndex::build_levels()
 
 void FeatureIndex::build_bands()
 {
-    const Box& all = m_levels.back().front();
+    const Box& all = m_all;
     std::size_t segments = 0;
     for (const Chunk& c : m_chunks)
         segments += c.count;
@@ -335,12 +337,149 @@ void FeatureIndex::build_bands()
     m_band_start.shrink_to_fit();
 }
 
+namespace {
+
+constexpr std::uint8_t kCellMixed = 0, kCellInterior = 1, kCellExterior = 2;
+
+std::size_t cell_of(double v, double v0, double scale, std::size_t n)
+{
+    const double c = std::floor((v - v0) * scale);
+    const double last = static_cast<double>(n - 1);
+    return static_cast<std::size_t>(c < 0.0 ? 0.0 : (c > last ? last : c));
+}
+
+} // namespace
+
+std::size_t FeatureIndex::cell_col(double x) const { return cell_of(x, m_grid_x0, m_grid_sx, m_cols); }
+std::size_t FeatureIndex::cell_row(double y) const { return cell_of(y, m_grid_y0, m_grid_sy, m_rows); }
+
+void FeatureIndex::build_grid()
+{
+    // Why a cell's answer is GEOS's. cell_col/cell_row are monotone, so a
+    // point of segment s lies in a cell of columns col(s.minx)..col(s.maxx)
+    // and rows row(s.miny)..row(s.maxy): every such cell is marked mixed,
+    // and an unmarked cell (the points mapping to it: a rectangle) holds no
+    // boundary point, so all of it is interior or all exterior. Which one is
+    // the parity of the crossings of one point of it (below: the rows'
+    // sweep). And GEOS agrees at every such point p: for a segment that
+    // straddles p.y, p is off its box in x, so (RayCrossingCounter) either
+    // both ends are left of p (skipped) or both right, and then
+    // orientationIndexFilter's two products have opposite signs and it
+    // returns the sign of their difference, which has no cancellation:
+    // the true side, without the double-double stage.
+    const Box& all = m_all;
+    const double w = all.maxx - all.minx, h = all.maxy - all.miny;
+    std::size_t segments = 0;
+    for (const Chunk& c : m_chunks)
+        segments += c.count;
+    if (!(w > 0) || !(h > 0) || !std::isfinite(w) || !std::isfinite(h))
+        return;
+    const double target = static_cast<double>(std::clamp<std::size_t>(8 * segments, 64, 1u << 22));
+    m_cols = static_cast<std::size_t>(std::clamp(std::round(std::sqrt(target * w / h)), 1.0, 4096.0));
+    m_rows = static_cast<std::size_t>(std::clamp(std::round(target / static_cast<double>(m_cols)), 1.0, 4096.0));
+    m_grid_x0 = all.minx;
+    m_grid_y0 = all.miny;
+    m_grid_sx = static_cast<double>(m_cols) / w;
+    m_grid_sy = static_cast<double>(m_rows) / h;
+    std::vector<std::uint8_t> cells(m_cols * m_rows, kCellExterior);
+    // marked_cols() narrows a sloping segment's columns row by row when a
+    // column is far wider than the rounding of its x.
+    const double magnitude = std::max({std::abs(all.minx), std::abs(all.maxx), 1.0});
+    const bool fine_cols = w / static_cast<double>(m_cols) > 1e-6 * magnitude;
+    // Mark: stop (no grid) when long segments would mark the cells over and over.
+    std::size_t work = 0;
+    const std::size_t budget = 32 * cells.size() + 8 * segments;
+    for (const Chunk& c : m_chunks)
+        for (std::uint32_t j = c.first; j < c.first + c.count; ++j) {
+            const Point a = m_pts[j], b = m_pts[j + 1];
+            const std::size_t r0 = cell_row(std::min(a.y, b.y)), r1 = cell_row(std::max(a.y, b.y));
+            for (std::size_t r = r0; r <= r1; ++r) {
+                const auto [lo, hi] = marked_cols(a, b, r, fine_cols);
+                std::fill_n(cells.begin() + static_cast<std::ptrdiff_t>(r * m_cols + lo), hi - lo + 1, kCellMixed);
+                work += hi - lo + 1;
+            }
+            if (work > budget) {
+                m_cols = m_rows = 0;
+                return;
+            }
+        }
+    // Each row: one y of it; a segment that the ray from a point of an
+    // unmarked cell at that y crosses (RayCrossingCounter's rule) lies, at
+    // that y, right of the cell exactly when the first column it marks in
+    // the row is: count per column, then sum from the right.
+    std::vector<std::uint8_t> flips(m_cols + 1);
+    for (std::size_t r = 0; r < m_rows; ++r) {
+        const double y = m_grid_y0 + (static_cast<double>(r) + 0.5) / m_grid_sy;
+        std::uint8_t* row = cells.data() + r * m_cols;
+        if (!(y >= all.miny && y <= all.maxy) || cell_row(y) != r) {
+            std::fill_n(row, m_cols, kCellMixed); // no point of its own: ask the bands
+            continue;
+        }
+        std::fill(flips.begin(), flips.end(), 0);
+        const std::size_t b = band_of(y);
+        for (std::uint32_t k = m_band_start[b]; k < m_band_start[b + 1]; ++k) {
+            const Point p1 = m_pts[m_band_segs[k]], p2 = m_pts[m_band_segs[k] + 1];
+            if ((p1.y > y && p2.y <= y) || (p2.y > y && p1.y <= y))
+                flips[marked_cols(p1, p2, r, fine_cols).first] ^= 1;
+        }
+        std::uint8_t parity = 0;
+        for (std::size_t col = m_cols; col-- > 0;) {
+            parity ^= flips[col + 1];
+            if (row[col] != kCellMixed)
+                row[col] = parity ? kCellInterior : kCellExterior;
+        }
+    }
+    m_cells = std::move(cells);
+}
+
+std::size_t FeatureIndex::decided_cells() const
+{
+    return static_cast<std::size_t>(
+        std::count_if(m_cells.begin(), m_cells.end(), [](std::uint8_t c) { return c != kCellMixed; }));
+}
+
+std::pair<std::size_t, std::size_t> FeatureIndex::marked_cols(Point a, Point b, std::size_t r, bool fine) const
+{
+    // Its box's columns, or (a sloping segment over several rows and
+    // columns) those of its x over row r's y-range, a little wider.
+    const std::size_t c0 = cell_col(std::min(a.x, b.x)), c1 = cell_col(std::max(a.x, b.x));
+    const std::size_t r0 = cell_row(std::min(a.y, b.y)), r1 = cell_row(std::max(a.y, b.y));
+    if (!fine || r1 - r0 < 2 || c1 - c0 < 2)
+        return {c0, c1};
+    // The rows' y-bounds are rounded: widen them by a millionth of a row,
+    // and the columns found by one on each side (x rounds far less).
+    const double pad = 1e-6 / m_grid_sy;
+    const double miny = std::min(a.y, b.y), maxy = std::max(a.y, b.y);
+    const double ylo = std::max(miny, m_grid_y0 + static_cast<double>(r) / m_grid_sy - pad);
+    const double yhi = std::min(maxy, m_grid_y0 + static_cast<double>(r + 1) / m_grid_sy + pad);
+    const double minx = std::min(a.x, b.x), maxx = std::max(a.x, b.x);
+    auto x_at = [&](double y) { return std::clamp(a.x + (y - a.y) * ((b.x - a.x) / (b.y - a.y)), minx, maxx); };
+    const double xa = x_at(ylo), xb = x_at(yhi);
+    const std::size_t lo = cell_col(std::min(xa, xb)), hi = cell_col(std::max(xa, xb));
+    return {std::max(c0, lo == 0 ? 0 : lo - 1), std::min(c1, hi + 1)};
+}
+
 PointLocation FeatureIndex::locate(Point p) const
+{
+    const Box& all = m_all;
+    if (p.y < all.miny || p.y > all.maxy || p.x > all.maxx)
+        return PointLocation::exterior;
+    if (!m_cells.empty()) {
+        const std::uint8_t cell = m_cells[cell_row(p.y) * m_cols + cell_col(p.x)];
+        if (cell == kCellInterior)
+            return PointLocation::interior;
+        if (cell == kCellExterior)
+            return PointLocation::exterior;
+    }
+    return locate_in_band(p);
+}
+
+PointLocation FeatureIndex::locate_in_band(Point p) const
 {
     // IndexedPointInAreaLocator: count every segment whose y-range holds
     // p.y (the others never count); they all sit in p.y's band. Outside
     // the feature's box nothing counts: exterior.
-    const Box& all = m_levels.back().front();
+    const Box& all = m_all;
     if (p.y < all.miny || p.y > all.maxy || p.x > all.maxx)
         return PointLocation::exterior;
     Crossings c{p};
@@ -470,6 +609,25 @@ bool FeatureIndex::clear_of(std::size_t level, std::size_t node, const std::vect
     return true;
 }
 
+std::uint8_t FeatureIndex::box_cells(const Box& box) const
+{
+    // The polygon lies in its box, the box in the cells of its corners'
+    // rows and columns (monotone): when they are all interior (exterior),
+    // so is all of the polygon, its boundary included.
+    if (m_cells.empty())
+        return kCellMixed;
+    const std::size_t c0 = cell_col(box.minx), c1 = cell_col(box.maxx);
+    const std::size_t r0 = cell_row(box.miny), r1 = cell_row(box.maxy);
+    if ((c1 - c0 + 1) * (r1 - r0 + 1) > 64)
+        return kCellMixed;
+    const std::uint8_t first = m_cells[r0 * m_cols + c0];
+    for (std::size_t r = r0; r <= r1; ++r)
+        for (std::size_t c = c0; c <= c1; ++c)
+            if (m_cells[r * m_cols + c] != first)
+                return kCellMixed;
+    return first;
+}
+
 RingRelation FeatureIndex::relate_ring(const std::vector<Point>& ring) const
 {
     if (ring.size() < 4)
@@ -481,9 +639,11 @@ RingRelation FeatureIndex::relate_ring(const std::vector<Point>& ring) const
         box.maxx = std::max(box.maxx, p.x);
         box.maxy = std::max(box.maxy, p.y);
     }
-    const Box& all = m_levels.back().front();
+    const Box& all = m_all;
     if (!boxes_meet(all.minx, all.miny, all.maxx, all.maxy, box.minx, box.miny, box.maxx, box.maxy))
         return RingRelation::outside;
+    if (const auto cells = box_cells(box); cells != kCellMixed)
+        return cells == kCellInterior ? RingRelation::inside : RingRelation::outside;
     const PointLocation first = locate(ring[0]);
     if (first == PointLocation::boundary)
         return RingRelation::unknown;

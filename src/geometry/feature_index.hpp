@@ -12,7 +12,10 @@
 //     at that distance (GEOSPreparedNearestPoints, i.e. DistanceOp).
 // The index: the vertices ring after ring; y-bands listing the segments
 // whose y-range meets each band (locate visits only p.y's band); a packed
-// box tree over runs of 16 segments (distance, branch and bound). Immutable
+// box tree over runs of 16 segments (distance, branch and bound); a grid of
+// cells over the feature's box, each either met by a segment's box or
+// known interior or exterior (locate answers most points with one lookup,
+// see build_grid() for why that is GEOS's answer too). Immutable
 // after build(), so any number of threads may query it at once.
 // Internal to the engine (src/), not public API.
 #pragma once
@@ -22,6 +25,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace redline {
@@ -71,6 +75,8 @@ public:
     RingRelation relate_ring(const std::vector<Point>& ring) const;
 
     std::size_t vertex_count() const { return m_pts.size(); }
+    /// Cells of the grid that answer locate() on their own (0: no grid).
+    std::size_t decided_cells() const;
 
 private:
     struct Box {
@@ -85,6 +91,19 @@ private:
     void add_ring(const std::vector<Point>& ring);
     void build_levels();
     void build_bands();
+    /// The cell grid (none when marking it would cost too much).
+    void build_grid();
+    /// The cell column of x and row of y: monotone, as band_of.
+    std::size_t cell_col(double x) const;
+    std::size_t cell_row(double y) const;
+    /// The state shared by every cell the box reaches (kCellMixed when they
+    /// differ, there is no grid or the box reaches more than 64 cells).
+    std::uint8_t box_cells(const Box& box) const;
+    /// The columns segment ab marks in row r (one of its box's rows): every
+    /// cell of the row holding a point of it is among them.
+    std::pair<std::size_t, std::size_t> marked_cols(Point a, Point b, std::size_t r, bool fine) const;
+    /// Locate by the bands alone (every segment whose y-range holds p.y).
+    PointLocation locate_in_band(Point p) const;
     /// The band of `y`: monotone in y (each operation rounds monotonically),
     /// so a segment listed in bands band_of(ymin)..band_of(ymax) is in the
     /// band of every y it spans.
@@ -105,12 +124,19 @@ private:
     /// A packed tree over the chunks: level 0 holds each chunk's box, level
     /// k + 1 the box of each run of kFanout level-k nodes; the root last.
     std::vector<std::vector<Box>> m_levels;
+    Box m_all{}; ///< the root's box, kept here: locate reads it first
     /// For locate: the feature's y-extent cut into equal bands; band b lists
     /// (by first vertex) every segment whose y-range meets it, so the
     /// segments whose y-range holds a point's y are all in its band.
     double m_band_y0 = 0, m_band_scale = 0;
     std::vector<std::uint32_t> m_band_start; ///< band b: m_band_segs[start[b], start[b + 1])
     std::vector<std::uint32_t> m_band_segs;
+    /// The grid: m_cells[row * m_cols + col] is kCellMixed when the box of
+    /// some segment reaches the cell, else where every point of the cell
+    /// lies (kCellInterior, kCellExterior). Empty: no grid.
+    double m_grid_x0 = 0, m_grid_y0 = 0, m_grid_sx = 0, m_grid_sy = 0;
+    std::size_t m_cols = 0, m_rows = 0;
+    std::vector<std::uint8_t> m_cells;
 };
 
 } // namespace redline

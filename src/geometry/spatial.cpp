@@ -186,7 +186,13 @@ Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std
                     (proven == RingRelation::unknown && fdim == 2 && site.dimension > 0 &&
                      geos::predicate(ctx, GEOSPreparedContains_r(ctx.handle(), ws.prepared(layer, i), site.geometry),
                                      "contains"));
-    if (!out.contained && !site_intersects(ws, site, layer, i))
+    // Polygons whose boundaries may meet (the index could not tell) almost
+    // always intersect: the overlay below says so without GEOS's prepared
+    // intersects first, and an empty overlay is "apart", as intersects
+    // would have said.
+    const bool overlay_decides = proven == RingRelation::unknown && fdim == 2 && site.dimension == 2 &&
+                                 layer.point_index(i) != nullptr;
+    if (!out.contained && !overlay_decides && !site_intersects(ws, site, layer, i))
         return out;
     out.dim = std::min(site.dimension, fdim);
     if (out.dim == 0) {
@@ -205,6 +211,8 @@ Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std
         out.whole_site = GEOSGeomTypeId_r(ctx.handle(), site.geometry) != GEOS_GEOMETRYCOLLECTION;
     } else {
         piece = geos::intersection(ctx, site.geometry, ws.geometry(layer, i));
+        if (overlay_decides && GEOSisEmpty_r(ctx.handle(), piece.get()) == 1)
+            return Overlap{};
     }
     out.amount = out.dim == 2 ? geos::area(ctx, piece.get()) : geos::length(ctx, piece.get());
     out.hit = out.amount > (out.dim == 2 ? tol.area : tol.length);

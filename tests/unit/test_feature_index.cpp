@@ -244,6 +244,46 @@ TEST_CASE("a flat ring and a comb of long teeth (bands listing a segment many ti
     CHECK(comb.locate({1.5, 1}) == PointLocation::boundary);
 }
 
+TEST_CASE("the cell grid answers like GEOS on a lattice through its cell lines, vertices and edges",
+          "[feature_index]")
+{
+    // Most points are answered by their cell alone; a lattice of 201 x 201
+    // points over (and beyond) each feature's box hits cells of every kind,
+    // their edges and corners, the feature's vertices and its edges (every
+    // coordinate below is a multiple of 0.5 or 0.25, as the lattice's).
+    geos::Context ctx;
+    std::ostringstream star;
+    star << "POLYGON((";
+    for (int i = 0; i <= 24; ++i) {
+        const double a = 2 * 3.141592653589793 * (i % 24) / 24, r = i % 2 ? 40 : 100;
+        star << (i ? ", " : "") << std::round(r * std::cos(a) * 4) / 4 << " " << std::round(r * std::sin(a) * 4) / 4;
+    }
+    star << "))";
+    for (const std::string& wkt :
+         {std::string("POLYGON((0 0, 0 100, 100 100, 100 0, 0 0), (25 25, 75 25, 75 75, 25 75, 25 25))"),
+          std::string("MULTIPOLYGON(((0 0, 50 0, 50 50, 0 50, 0 0)), ((50 50, 100 50, 100 100, 50 100, 50 50)))"),
+          std::string("POLYGON((0 0, 100 0, 100 10, 10 10, 10 20, 100 20, 100 30, 10 30, 10 40, 100 40, 100 50, "
+                      "0 50, 0 0))"),
+          star.str()}) {
+        Target t(ctx, wkt);
+        REQUIRE(t.index);
+        CHECK(t.index->decided_cells() > 0);
+        std::size_t differ = 0, interior = 0, boundary = 0, exterior = 0;
+        for (int i = 0; i <= 200; ++i)
+            for (int j = 0; j <= 200; ++j) {
+                const P p{-125 + 1.25 * i, -125 + 1.25 * j};
+                differ += t.disagreement(p).empty() ? 0 : 1;
+                const PointLocation l = t.locate(p);
+                (l == PointLocation::interior ? interior : l == PointLocation::boundary ? boundary : exterior) += 1;
+            }
+        INFO(wkt);
+        CHECK(differ == 0);
+        CHECK(interior > 0);
+        CHECK(boundary > 0);
+        CHECK(exterior > 0);
+    }
+}
+
 TEST_CASE("points, lines, collections and empty geometries get no index", "[feature_index]")
 {
     geos::Context ctx;
