@@ -43,8 +43,16 @@ GDALDataset* create_file(const std::string& path, const std::string& format, con
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(format.c_str());
     if (!driver || !driver->GetMetadataItem(GDAL_DCAP_VECTOR) || !driver->GetMetadataItem(GDAL_DCAP_CREATE))
         throw OutputError("'" + format + "' is not a GDAL vector format that can be written");
-    if (copy_from.empty())
+    if (copy_from.empty()) {
+        // A new GeoPackage gets 64 KiB pages (GDAL's and SQLite's default is
+        // 4 KiB): a province's result is ~1 GB, and 16 times fewer pages to
+        // fill, spill and write cost ~10 % less to write. QGIS and GDAL read
+        // any page size; SQLite's R-tree nodes keep at most 51 entries
+        // whatever the page size. A user's OGR_SQLITE_PRAGMA wins.
+        const bool gpkg = EQUAL(format.c_str(), "GPKG");
+        CPLConfigOptionSetter pages("OGR_SQLITE_PRAGMA", gpkg ? "page_size=65536" : nullptr, true);
         return driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+    }
     gdal::ErrorCapture capture;
     if (CPLCopyFile(path.c_str(), copy_from.c_str()) != 0) // VSI paths too
         throw OutputError("cannot copy '" + copy_from + "' to add to it: " + capture.failures());
