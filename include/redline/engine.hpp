@@ -32,8 +32,9 @@ class Engine {
 public:
     /// Loads the rulebook, configures every check (rulebook mistakes are
     /// reported before any layer is read), then loads and indexes the layers.
-    /// Throws RulebookError / LayerError (exit 3).
-    explicit Engine(const std::string& rulebook_path);
+    /// Throws RulebookError / LayerError (exit 3). At most `threads` threads
+    /// load the layers (0: every core; `--threads 1` means one).
+    explicit Engine(const std::string& rulebook_path, unsigned threads = 0);
     ~Engine();
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;

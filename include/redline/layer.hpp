@@ -53,9 +53,10 @@ struct LayerSubset {
 class Layer {
 public:
     /// Loads the layer; throws LayerError (missing source, no CRS, missing
-    /// field, bad filter). `index` is its position in the LayerSet.
+    /// field, bad filter). `index` is its position in the LayerSet. At most
+    /// `threads` threads repair it (0: every core).
     static std::unique_ptr<Layer> load(const LayerDef& def, const OGRSpatialReference& working,
-                                       std::size_t index);
+                                       std::size_t index, unsigned threads = 0);
     ~Layer();
 
     const LayerDef& def() const { return m_def; }
@@ -95,7 +96,7 @@ private:
                        std::vector<std::string>& whos);
     /// Repairs invalid geometries (in parallel), drops the emptied ones,
     /// then builds the extent and the R-tree.
-    void repair_and_index(const std::vector<std::string>& whos);
+    void repair_and_index(const std::vector<std::string>& whos, unsigned threads);
     struct RTree; // Boost.Geometry's, kept out of this header
     LayerDef m_def;
     std::size_t m_index;
@@ -115,7 +116,9 @@ private:
 /// checks ask for.
 class LayerSet {
 public:
-    explicit LayerSet(const Rulebook& rb);
+    /// Loads every layer of the rulebook, with at most `threads` threads
+    /// at a time (0: every core).
+    explicit LayerSet(const Rulebook& rb, unsigned threads = 0);
     const Layer& get(const std::string& name) const;
     const Layer* find(const std::string& name) const;
     const std::vector<std::unique_ptr<Layer>>& all() const { return m_layers; }

@@ -41,7 +41,7 @@ public:
         app.add_option("--report", m_report,
                        "also write a self-contained HTML report (A4; --lang en for English)");
         app.add_option("--threads", m_threads,
-                       "threads that screen (default: every core); with 2 or more, the outputs "
+                       "threads that load the layers and screen (default: every core); with 2 or more, the outputs "
                        "are written on threads of their own while they screen")
             ->check(CLI::Range(1, 1024));
         add_input_options(app, m_input, m_coords);
@@ -69,7 +69,7 @@ public:
         options.threads = static_cast<unsigned>(m_threads);
         options.cancel = &m_cancel;
         options.profile = m_profile;
-        Engine engine(m_rulebook);
+        Engine engine(m_rulebook, options.threads);
         const auto loaded = std::chrono::steady_clock::now();
         if (!global.quiet)
             for (const auto& w : engine.warnings())

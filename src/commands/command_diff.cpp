@@ -35,7 +35,7 @@ public:
         app.add_option("--json", m_diff.json, "also write one JSON object per changed record");
         app.add_option("--report", m_diff.report,
                        "also write an HTML report of the changed records by direction and rule (--lang en for English)");
-        app.add_option("--threads", m_threads, "threads that screen (default: every core)")
+        app.add_option("--threads", m_threads, "threads that load the layers and screen (default: every core)")
             ->check(CLI::Range(1, 1024));
         add_input_options(app, m_input, m_coords);
         add_layer_input_option(app, m_diff.layer_input);
@@ -55,8 +55,8 @@ public:
         options.threads = static_cast<unsigned>(m_threads);
         options.cancel = &m_cancel;
         options.command = "diff";
-        const Engine old_engine(m_old);
-        const Engine new_engine(m_new);
+        const Engine old_engine(m_old, options.threads);
+        const Engine new_engine(m_new, options.threads);
         m_diff.old_rulebook = m_old;
         if (!global.quiet)
             for (const Engine* e : {&old_engine, &new_engine})

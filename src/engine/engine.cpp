@@ -75,7 +75,7 @@ void Engine::Impl::configure_checks()
     }
 }
 
-Engine::Engine(const std::string& rulebook_path) : m_impl(std::make_unique<Impl>(rulebook_path))
+Engine::Engine(const std::string& rulebook_path, unsigned threads) : m_impl(std::make_unique<Impl>(rulebook_path))
 {
     gdal::initialise();
     Impl& m = *m_impl;
@@ -84,7 +84,7 @@ Engine::Engine(const std::string& rulebook_path) : m_impl(std::make_unique<Impl>
     // Configure every check before touching a layer: rulebook mistakes are
     // reported without waiting for data to load.
     m.configure_checks();
-    m.layers = std::make_unique<LayerSet>(m.rulebook);
+    m.layers = std::make_unique<LayerSet>(m.rulebook, threads);
     for (auto& c : m.checks)
         c->prepare(*m.layers);
     if (!m.rulebook.township_layer.empty())

@@ -393,8 +393,9 @@ void FeatureIndex::build_grid()
         for (std::uint32_t j = c.first; j < c.first + c.count; ++j) {
             const Point a = m_pts[j], b = m_pts[j + 1];
             const std::size_t r0 = cell_row(std::min(a.y, b.y)), r1 = cell_row(std::max(a.y, b.y));
+            const bool sloping = fine_cols && r1 - r0 >= 2;
             for (std::size_t r = r0; r <= r1; ++r) {
-                const auto [lo, hi] = marked_cols(a, b, r, fine_cols);
+                const auto [lo, hi] = marked_cols(a, b, r, sloping);
                 std::fill_n(cells.begin() + static_cast<std::ptrdiff_t>(r * m_cols + lo), hi - lo + 1, kCellMixed);
                 work += hi - lo + 1;
             }
@@ -443,8 +444,10 @@ std::pair<std::size_t, std::size_t> FeatureIndex::marked_cols(Point a, Point b, 
     // Its box's columns, or (a sloping segment over several rows and
     // columns) those of its x over row r's y-range, a little wider.
     const std::size_t c0 = cell_col(std::min(a.x, b.x)), c1 = cell_col(std::max(a.x, b.x));
+    if (!fine || c1 - c0 < 2)
+        return {c0, c1};
     const std::size_t r0 = cell_row(std::min(a.y, b.y)), r1 = cell_row(std::max(a.y, b.y));
-    if (!fine || r1 - r0 < 2 || c1 - c0 < 2)
+    if (r1 - r0 < 2)
         return {c0, c1};
     // The rows' y-bounds are rounded: widen them by a millionth of a row,
     // and the columns found by one on each side (x rounds far less).

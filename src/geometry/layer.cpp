@@ -90,12 +90,17 @@ Repair check_and_repair(geos::Context& ctx, LayerFeature& lf)
     return r;
 }
 
-/// Runs fn(context, i) for i in [0, n) on every core.
-template <typename Fn>
-void parallel_for(std::size_t n, Fn fn)
+/// Threads to use: `wanted`, or every core when 0.
+unsigned thread_count(unsigned wanted)
 {
-    const std::size_t threads =
-        std::max<std::size_t>(1, std::min<std::size_t>(std::thread::hardware_concurrency(), n / 64 + 1));
+    return wanted > 0 ? wanted : std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// Runs fn(context, i) for i in [0, n) on at most `wanted` threads (0: every core).
+template <typename Fn>
+void parallel_for(std::size_t n, unsigned wanted, Fn fn)
+{
+    const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(thread_count(wanted), n / 64 + 1));
     std::atomic<std::size_t> next{0};
     std::vector<std::exception_ptr> errors(threads);
     auto work = [&](std::size_t t) {
@@ -125,7 +130,7 @@ Layer::Layer(LayerDef def, std::size_t index) : m_def(std::move(def)), m_index(i
 Layer::~Layer() = default;
 
 std::unique_ptr<Layer> Layer::load(const LayerDef& def, const OGRSpatialReference& working,
-                                   std::size_t index)
+                                   std::size_t index, unsigned threads)
 {
     std::unique_ptr<Layer> out(new Layer(def, index));
     gdal::DatasetPtr ds = gdal::open_vector(def.source, "layer '" + def.name + "'");
@@ -150,7 +155,7 @@ std::unique_ptr<Layer> Layer::load(const LayerDef& def, const OGRSpatialReferenc
     }
     std::vector<std::string> whos;
     out->read_features(*layer, ct.get(), whos);
-    out->repair_and_index(whos);
+    out->repair_and_index(whos, threads);
     return out;
 }
 
@@ -218,13 +223,13 @@ void Layer::read_features(OGRLayer& layer, OGRCoordinateTransformation* ct,
         throw LayerError("layer '" + def.name + "': reading failed: " + capture.failures());
 }
 
-void Layer::repair_and_index(const std::vector<std::string>& whos)
+void Layer::repair_and_index(const std::vector<std::string>& whos, unsigned threads)
 {
     // Validity and repair are the costly part of loading: spread them over
     // the cores, one GEOS context per thread; the results do not depend on
     // the thread count.
     std::vector<Repair> repairs(m_features.size());
-    parallel_for(m_features.size(), [&](geos::Context& tctx, std::size_t i) {
+    parallel_for(m_features.size(), threads, [&](geos::Context& tctx, std::size_t i) {
         repairs[i] = check_and_repair(tctx, m_features[i]);
     });
     std::vector<geos::Bounds> entries;
@@ -294,7 +299,7 @@ void Layer::query_into(const geos::Bounds& b, std::vector<std::uint32_t>& out, d
     std::sort(out.begin(), out.end());
 }
 
-LayerSet::LayerSet(const Rulebook& rb)
+LayerSet::LayerSet(const Rulebook& rb, unsigned threads)
     : m_working(gdal::srs_from_user(rb.working_crs, "working_crs"))
 {
     if (!m_working.IsProjected())
@@ -311,16 +316,15 @@ LayerSet::LayerSet(const Rulebook& rb)
     auto work = [&] {
         for (std::size_t i = next++; i < n; i = next++) {
             try {
-                loaded[i] = Layer::load(rb.layers[i], m_working, i);
+                loaded[i] = Layer::load(rb.layers[i], m_working, i, threads);
             } catch (...) {
                 errors[i] = std::current_exception();
             }
         }
     };
-    const std::size_t threads =
-        std::min<std::size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
+    const std::size_t side_by_side = std::min<std::size_t>(n, thread_count(threads));
     std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t)
+    for (std::size_t t = 1; t < side_by_side; ++t)
         pool.emplace_back(work);
     work();
     for (auto& th : pool)
