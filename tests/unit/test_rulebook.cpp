@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 using namespace redline;
 using redline::test::Feature;
 using redline::test::Fixture;
@@ -306,4 +308,30 @@ TEST_CASE("an invalid layer geometry is repaired and reported, never skipped", "
     CHECK(zones.repaired_count() == 1);
     REQUIRE_FALSE(zones.issues().empty());
     CHECK(zones.issues()[0].key == "BOW");
+}
+
+TEST_CASE("the sample's layers load the same on one thread as on four", "[rulebook][layer]")
+{
+    // --threads bounds the threads that load the layers: what they load,
+    // repair and report must not depend on it.
+    const std::string rulebook =
+        (std::filesystem::path(REDLINE_SAMPLE_GPKG).parent_path() / "rulebook.yaml").string();
+    const Engine one(rulebook, 1);
+    const Engine four(rulebook, 4);
+    CHECK(one.warnings() == four.warnings());
+    const auto& a = one.layers().all();
+    const auto& b = four.layers().all();
+    REQUIRE(a.size() == b.size());
+    REQUIRE(a.size() > 3);
+    for (std::size_t l = 0; l < a.size(); ++l) {
+        INFO(a[l]->name());
+        CHECK(a[l]->name() == b[l]->name());
+        REQUIRE(a[l]->size() == b[l]->size());
+        CHECK(a[l]->repaired_count() == b[l]->repaired_count());
+        CHECK(a[l]->issues().size() == b[l]->issues().size());
+        std::size_t differ = 0;
+        for (std::size_t i = 0; i < a[l]->size(); ++i)
+            differ += a[l]->feature(i).key == b[l]->feature(i).key && a[l]->feature(i).wkb == b[l]->feature(i).wkb ? 0 : 1;
+        CHECK(differ == 0);
+    }
 }
