@@ -338,7 +338,10 @@ void TableRows::flush()
 RowWriter::RowWriter(const std::string& path) : m_path(path)
 {
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+    // One thread at a time uses the connection (the one that writes the
+    // rows): no mutex around each of its ~20 calls a row (SQLite's
+    // "multi-thread" mode).
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
     m_db.reset(raw);
     if (rc != SQLITE_OK)
         fail("cannot open '" + path + "'");

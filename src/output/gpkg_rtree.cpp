@@ -312,7 +312,9 @@ void write_index(sqlite3* db, const SpatialIndex& index, const PackedTree& tree,
 void write_spatial_indexes(const std::string& path, std::vector<SpatialIndex>& indexes)
 {
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+    // Used by this thread alone (the trees are packed beside it, not written):
+    // no mutex around each call.
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
     DbPtr db(raw);
     if (rc != SQLITE_OK)
         throw OutputError("spatial index: cannot open '" + path + "': " +
