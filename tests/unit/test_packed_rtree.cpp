@@ -80,3 +80,42 @@ TEST_CASE("packed R-tree: random boxes and points equal a scan", "[packed_rtree]
         CHECK(query(t, corner) == scan(boxes, corner));
     }
 }
+
+TEST_CASE("packed R-tree: a point is answered by the grid as by a scan, on every corner and edge",
+          "[packed_rtree]")
+{
+    // Point queries read the grid of cells: every box's corners, the
+    // middles of its edges, points beyond the extent, and layers whose boxes
+    // are huge (a coarser grid), on a line (no grid) or not finite.
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> pos(-500, 500), size(0, 40);
+    auto check_points = [](const std::vector<Bounds>& boxes) {
+        PackedRTree t(boxes);
+        std::size_t hits = 0;
+        for (const Bounds& b : boxes)
+            for (double x : {b.minx, (b.minx + b.maxx) / 2, b.maxx, std::nextafter(b.maxx, 1e300)})
+                for (double y : {b.miny, (b.miny + b.maxy) / 2, b.maxy, std::nextafter(b.miny, -1e300)}) {
+                    const Bounds q{x, y, x, y};
+                    const auto got = query(t, q);
+                    REQUIRE(got == scan(boxes, q));
+                    hits += got.size();
+                }
+        for (double x : {-1e9, 0.0, 1e9})
+            for (double y : {-1e9, 1e9})
+                CHECK(query(t, Bounds{x, y, x, y}) == scan(boxes, Bounds{x, y, x, y}));
+        return hits;
+    };
+    std::vector<Bounds> small, huge, line, odd;
+    for (int i = 0; i < 3000; ++i) {
+        const double x = pos(rng), y = pos(rng);
+        small.push_back(Bounds{x, y, x + size(rng), y + size(rng)});
+        huge.push_back(Bounds{x, y, x + 400 + size(rng), y + 400 + size(rng)});
+        line.push_back(Bounds{x, 5, x + size(rng), 5});
+    }
+    odd = small;
+    odd[17] = Bounds{NAN, NAN, NAN, NAN};
+    CHECK(check_points(small) > 0);
+    CHECK(check_points(huge) > 0);
+    CHECK(check_points(line) > 0);
+    CHECK(check_points(odd) > 0);
+}
