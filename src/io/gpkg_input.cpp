@@ -108,8 +108,11 @@ std::unique_ptr<TableReader> TableReader::open(GDALDataset& ds, OGRLayer& layer)
             return nullptr; // Date, DateTime, Binary: left to GDAL
         columns += ", " + sql_identifier(f.GetNameRef());
     }
+    // No mutex: the connection is used by one thread at a time (the
+    // pipeline's read-ahead thread), and SQLite's would be taken at every
+    // sqlite3_column_* call.
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
     DbPtr db(raw);
     if (rc != SQLITE_OK)
         throw LayerError("applications: cannot open " + path + " with SQLite: " + sqlite_message(db.get()));

@@ -230,7 +230,7 @@ void ApplicationReader::open(const std::string& source, const InputOptions& opti
         m_srs = srs;
     }
     if (auto n = count(); n && *n > 0)
-        m_seen_ids.reserve(std::min<std::size_t>(*n, std::size_t{1} << 26));
+        m_seen_ids.reserve(std::min<std::size_t>(*n, std::size_t{1} << 22));
     m_layer->ResetReading();
     if (!m_csv && !m_spreadsheet && !m_columns)
         m_gpkg = gpkg::TableReader::open(*m_ds, *m_layer);
@@ -528,7 +528,7 @@ void ApplicationReader::finish_record(Application& out)
     out.site_id = text(m_id);
     if (out.site_id.empty())
         out.site_id = "#" + std::to_string(out.index + 1);
-    else if (!m_seen_ids.insert(out.site_id).second) {
+    else if (!m_seen_ids.insert(out.site_id)) {
         // Kept: both records are screened and reported; the batch warns.
         if (m_duplicate_examples.size() < 10 &&
             std::find(m_duplicate_examples.begin(), m_duplicate_examples.end(), out.site_id) ==

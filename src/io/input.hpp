@@ -6,6 +6,7 @@
 #include "redline/source.hpp"
 #include "io/gdal.hpp"
 #include "io/gpkg_input.hpp"
+#include "util/string_set.hpp"
 
 #include <memory>
 #include <optional>
@@ -84,7 +85,7 @@ private:
     std::string m_encoding;
     std::string m_temp; ///< a UTF-8 copy of a non-UTF-8 CSV, removed on destruction
     coords::Datum m_datum = coords::Datum::Wgs84;
-    std::unordered_set<std::string> m_seen_ids;
+    StringSet m_seen_ids;
     std::vector<std::string> m_duplicate_examples;
     std::size_t m_duplicate_count = 0;
     gdal::DatasetPtr m_ds;

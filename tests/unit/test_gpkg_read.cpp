@@ -8,6 +8,7 @@
 #include "io/gdal.hpp"
 #include "io/input.hpp"
 #include "output/gpkg_rtree.hpp"
+#include "util/string_set.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -20,6 +21,7 @@
 #include <filesystem>
 #include <limits>
 #include <random>
+#include <unordered_set>
 
 #include <unistd.h>
 
@@ -337,4 +339,29 @@ TEST_CASE("sources the SQLite path does not reproduce are read through OGR", "[g
         CHECK(read_all(path, nullptr).sqlite);
         CHECK_FALSE(read_all(path, "ogr").sqlite);
     }
+}
+
+TEST_CASE("the reader's set of ids answers as std::unordered_set does, across growth", "[gpkg_read]")
+{
+    StringSet set;
+    std::unordered_set<std::string> reference;
+    CHECK(set.insert(""));
+    CHECK_FALSE(set.insert(""));
+    reference.insert("");
+    std::mt19937_64 random(7);
+    for (int i = 0; i < 200000; ++i) {
+        // Short ids repeat often; some long, some with NUL bytes and non-ASCII.
+        std::string id = "YK" + std::to_string(random() % 150000);
+        if (i % 97 == 0)
+            id = std::string(300, 'x') + std::to_string(i % 13);
+        if (i % 89 == 0)
+            id = std::string("编号\0", 7) + std::to_string(i % 7);
+        INFO(i);
+        REQUIRE(set.insert(id) == reference.insert(id).second);
+    }
+    CHECK(set.size() == reference.size());
+    StringSet reserved;
+    reserved.reserve(1000);
+    for (int i = 0; i < 5000; ++i)
+        REQUIRE(reserved.insert(std::to_string(i % 2500)) == (i < 2500));
 }
