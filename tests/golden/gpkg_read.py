@@ -16,7 +16,8 @@ geometry, deleted rows (a fid gap); a table whose name has spaces and quotes
 
   gpkg_read.py --redline build/redline                  the test (ctest)
   gpkg_read.py --redline build/redline --bench DIR      DIR/rulebook.yaml on
-      DIR/applications.gpkg both ways, --threads 1: the sites and findings
+      DIR/applications.gpkg both ways, --threads 1 --profile (the read line and
+      the run's CPU time printed): the sites and findings
       tables compared (row count and a SHA-256 of every column, geometry in
       hex, in fid order)
 """
@@ -24,6 +25,7 @@ import argparse
 import csv
 import hashlib
 import os
+import resource
 import sqlite3
 import struct
 import subprocess
@@ -192,8 +194,13 @@ def bench(redline, folder):
         digests = {}
         for ogr_path in (False, True):
             out = os.path.join(tmp, "out_%s.gpkg" % ("ogr" if ogr_path else "sqlite"))
-            run(redline, [os.path.join(folder, "rulebook.yaml"), os.path.join(folder, "applications.gpkg"),
-                          "-o", out, "--threads", "1"], ogr_path)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            _, err = run(redline, [os.path.join(folder, "rulebook.yaml"), os.path.join(folder, "applications.gpkg"),
+                                   "-o", out, "--threads", "1", "--profile"], ogr_path)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            read = [l.strip() for l in err.splitlines() if l.strip().startswith("read ")]
+            print("%s: batch CPU %.2f s; %s" % ("ogr" if ogr_path else "sqlite", cpu, read[0] if read else "?"))
             digests[ogr_path] = [table_digest(out, t) for t in ("sites", "findings")]
         for (t, a, b) in zip(("sites", "findings"), digests[False], digests[True]):
             same = a == b
