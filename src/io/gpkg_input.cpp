@@ -42,7 +42,11 @@ bool fid_is_rowid(sqlite3* db, const std::string& table, const std::string& fid,
     if (sqlite3_step(master.get()) != SQLITE_ROW)
         return false; // a view, or not there
     const auto* sql = reinterpret_cast<const char*>(sqlite3_column_text(master.get(), 0));
-    if (!sql || to_lower_ascii(sql).find("without rowid") != std::string::npos)
+    // WITHOUT ROWID has no rowid order; an INTEGER PRIMARY KEY DESC is no
+    // rowid alias (an index of its own, in another order).
+    const std::string create = sql ? to_lower_ascii(sql) : std::string();
+    if (create.empty() || create.find("without rowid") != std::string::npos ||
+        create.find("primary key desc") != std::string::npos)
         return false;
     StmtPtr info = prepare(db, "PRAGMA table_info(" + sql_identifier(table) + ")", path);
     int keys = 0;
@@ -114,14 +118,19 @@ std::unique_ptr<TableReader> TableReader::open(GDALDataset& ds, OGRLayer& layer)
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
     DbPtr db(raw);
-    if (rc != SQLITE_OK)
-        throw LayerError("applications: cannot open " + path + " with SQLite: " + sqlite_message(db.get()));
-    const std::string table = layer.GetName();
-    if (!fid_is_rowid(db.get(), table, fid, path))
-        return nullptr;
-    StmtPtr stmt = prepare(db.get(), "SELECT " + columns + " FROM " + sql_identifier(table) +
-                                         " ORDER BY " + sql_identifier(fid), path);
-    return std::unique_ptr<TableReader>(new TableReader(std::move(db), std::move(stmt), std::move(kinds), defn));
+    try {
+        if (rc != SQLITE_OK)
+            throw LayerError("applications: cannot open " + path + " with SQLite: " + sqlite_message(db.get()));
+        const std::string table = layer.GetName();
+        if (!fid_is_rowid(db.get(), table, fid, path))
+            return nullptr;
+        StmtPtr stmt = prepare(db.get(), "SELECT " + columns + " FROM " + sql_identifier(table) +
+                                             " ORDER BY " + sql_identifier(fid), path);
+        return std::unique_ptr<TableReader>(
+            new TableReader(std::move(db), std::move(stmt), std::move(kinds), defn));
+    } catch (const LayerError&) {
+        return nullptr; // GDAL has read the file: it reads the rows too
+    }
 }
 
 TableReader::TableReader(DbPtr db, StmtPtr stmt, std::vector<Kind> kinds, OGRFeatureDefn& defn)

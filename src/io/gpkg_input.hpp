@@ -40,8 +40,8 @@ public:
     /// the layer a table (not a view) with an integer primary key as its
     /// fid and one geometry column, and every field Integer (plain, Boolean
     /// or Int16), Integer64, Real or String. Null otherwise (the caller
-    /// reads through OGR), and null when REDLINE_GPKG_READ=ogr. Throws
-    /// LayerError when SQLite cannot open or query a file it should.
+    /// reads through OGR): also when REDLINE_GPKG_READ=ogr and when SQLite
+    /// cannot open or query the file. Never throws for the file.
     static std::unique_ptr<TableReader> open(GDALDataset& ds, OGRLayer& layer);
 
     /// Steps to the next row; false at the end (and after). Throws LayerError with

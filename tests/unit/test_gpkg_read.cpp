@@ -332,6 +332,25 @@ TEST_CASE("sources the SQLite path does not reproduce are read through OGR", "[g
         REQUIRE(r.apps.size() == 1);
         CHECK(r.apps[0].site_id == "E1");
     }
+    SECTION("a table whose fid is not its rowid")
+    {
+        const std::string path = fx.make("rowid.gpkg", "apps", {field("id", OFTString), field("industry", OFTString)},
+                                         {{V{"G1", "C3312"}, "POINT (120 28)"}, {V{"G2", "C3312"}, "POINT (121 29)"}});
+        for (const std::string table : {"desc_key", "no_rowid"}) {
+            sql(path, "CREATE TABLE " + table + " (fid INTEGER PRIMARY KEY" +
+                          (table == "desc_key" ? " DESC" : "") + ", geom BLOB, id TEXT, industry TEXT)" +
+                          (table == "no_rowid" ? " WITHOUT ROWID" : "") + ";"
+                          "INSERT INTO " + table + " SELECT fid, geom, id, industry FROM apps;"
+                          "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) VALUES ('" +
+                          table + "', 'features', '" + table + "', 4490);"
+                          "INSERT INTO gpkg_geometry_columns VALUES ('" + table + "', 'geom', 'GEOMETRY', 4490, 0, 0);");
+            INFO(table);
+            const Read r = read_all(path, nullptr, table);
+            CHECK_FALSE(r.sqlite);
+            REQUIRE(r.apps.size() == 2);
+            CHECK(r.apps[0].site_id == "G1");
+        }
+    }
     SECTION("REDLINE_GPKG_READ=ogr")
     {
         const std::string path = fx.make("plain.gpkg", "apps", {field("id", OFTString), field("industry", OFTString)},
