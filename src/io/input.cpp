@@ -124,6 +124,7 @@ bool has_non_utf8_text(OGRLayer* layer)
 
 ApplicationReader::~ApplicationReader()
 {
+    m_gpkg.reset();
     m_ds.reset();
     if (!m_temp.empty()) {
         std::error_code ec;
@@ -207,6 +208,7 @@ ApplicationReader::ApplicationReader(const std::string& source, const InputOptio
     } catch (...) {
         // The destructor does not run for a half-built reader: remove the
         // transcoded copy here.
+        m_gpkg.reset();
         m_ds.reset();
         if (!m_temp.empty()) {
             std::error_code ec;
@@ -228,8 +230,10 @@ void ApplicationReader::open(const std::string& source, const InputOptions& opti
         m_srs = srs;
     }
     if (auto n = count(); n && *n > 0)
-        m_seen_ids.reserve(std::min<std::size_t>(*n, std::size_t{1} << 26));
+        m_seen_ids.reserve(std::min<std::size_t>(*n, std::size_t{1} << 22));
     m_layer->ResetReading();
+    if (!m_csv && !m_spreadsheet && !m_columns)
+        m_gpkg = gpkg::TableReader::open(*m_ds, *m_layer);
     m_info.name = source;
     m_info.modified = file_modified_utc(source);
     m_info.field_names = m_names;
@@ -453,27 +457,78 @@ bool MemorySource::next(Application& out)
 bool ApplicationReader::next(Application& out)
 {
     gdal::ErrorCapture capture;
+    if (m_gpkg)
+        return next_from_sqlite(out);
     gdal::FeaturePtr f = next_feature();
     if (!f)
         return false;
+    begin_record(out);
+    read_feature(*f, out);
+    finish_record(out);
+    return true;
+}
+
+bool ApplicationReader::next_from_sqlite(Application& out)
+{
+    if (!m_gpkg->next())
+        return false;
+    begin_record(out);
+    out.has_wkb = true;
+    if (m_gpkg->geometry(out.wkb) != gpkg::TableReader::Geometry::AskGdal) {
+        m_gpkg->attributes(m_names, out.attributes);
+    } else if (gdal::FeaturePtr f(m_layer->GetFeature(m_gpkg->fid())); f) {
+        read_feature(*f, out);
+    } else {
+        m_gpkg->attributes(m_names, out.attributes);
+        const std::string fid = std::to_string(m_gpkg->fid());
+        out.read_error = Text("GDAL 无法读取 fid 为 " + fid + " 的记录的几何",
+                              "GDAL cannot read the geometry of the record of fid " + fid);
+    }
+    finish_record(out);
+    return true;
+}
+
+void ApplicationReader::begin_record(Application& out)
+{
     out = Application{};
     out.index = m_next_index++;
     out.srs = m_srs;
     out.datum = m_datum;
     out.attributes.reserve(m_names.size());
+}
+
+void ApplicationReader::read_feature(OGRFeature& f, Application& out) const
+{
     for (int i = 0; i < static_cast<int>(m_names.size()); ++i) {
-        if (f->IsFieldSetAndNotNull(i))
-            out.attributes.emplace_back(m_names[static_cast<std::size_t>(i)], f->GetFieldAsString(i));
+        if (f.IsFieldSetAndNotNull(i))
+            out.attributes.emplace_back(m_names[static_cast<std::size_t>(i)], f.GetFieldAsString(i));
         else
             out.attributes.emplace_back(m_names[static_cast<std::size_t>(i)], std::nullopt);
     }
+    if (m_columns)
+        return;
+    out.has_wkb = true;
+    if (const OGRGeometry* g = f.GetGeometryRef()) {
+        try {
+            out.wkb = ogr_to_wkb(*g);
+        } catch (const Error& e) {
+            out.read_error = Text::same(e.what());
+        }
+    }
+}
+
+void ApplicationReader::finish_record(Application& out)
+{
     auto text = [&](int i) -> std::string {
-        return i >= 0 && f->IsFieldSetAndNotNull(i) ? trim(f->GetFieldAsString(i)) : std::string();
+        if (i < 0)
+            return std::string();
+        const auto& v = out.attributes[static_cast<std::size_t>(i)].second;
+        return v ? trim(*v) : std::string();
     };
     out.site_id = text(m_id);
     if (out.site_id.empty())
         out.site_id = "#" + std::to_string(out.index + 1);
-    else if (!m_seen_ids.insert(out.site_id).second) {
+    else if (!m_seen_ids.insert(out.site_id)) {
         // Kept: both records are screened and reported; the batch warns.
         if (m_duplicate_examples.size() < 10 &&
             std::find(m_duplicate_examples.begin(), m_duplicate_examples.end(), out.site_id) ==
@@ -489,17 +544,7 @@ bool ApplicationReader::next(Application& out)
             out.geometry_text = wkt;
         else if (!text(m_lon).empty() || !text(m_lat).empty())
             coordinates_from_columns(text(m_lon), text(m_lat), out);
-    } else {
-        out.has_wkb = true;
-        if (const OGRGeometry* g = f->GetGeometryRef()) {
-            try {
-                out.wkb = ogr_to_wkb(*g);
-            } catch (const Error& e) {
-                out.read_error = Text::same(e.what());
-            }
-        }
     }
-    return true;
 }
 
 } // namespace redline

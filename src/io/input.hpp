@@ -5,11 +5,12 @@
 #include "redline/application.hpp"
 #include "redline/source.hpp"
 #include "io/gdal.hpp"
+#include "io/gpkg_input.hpp"
+#include "util/string_set.hpp"
 
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 namespace redline {
@@ -46,6 +47,9 @@ public:
     /// The encoding the text was read in ("UTF-8", "GB18030"...; empty when
     /// left to the driver).
     const std::string& encoding() const { return m_encoding; }
+    /// True when the records are read through SQLite (gpkg_input.hpp), not
+    /// OGR: a plain GeoPackage table, unless REDLINE_GPKG_READ=ogr.
+    bool reads_through_sqlite() const { return m_gpkg != nullptr; }
     ~ApplicationReader() override;
     ApplicationReader(const ApplicationReader&) = delete;
     ApplicationReader& operator=(const ApplicationReader&) = delete;
@@ -61,6 +65,16 @@ private:
     void read_header_row(const std::string& source, const InputOptions& options);
     /// The next feature that is not a blank spreadsheet row.
     gdal::FeaturePtr next_feature();
+    /// The next record through SQLite (m_gpkg), a record GDAL must read
+    /// itself asked of GDAL by fid.
+    bool next_from_sqlite(Application& out);
+    /// What every record starts with: index, CRS, datum.
+    void begin_record(Application& out);
+    /// The attributes and (for a vector source) the geometry of feature `f`.
+    void read_feature(OGRFeature& f, Application& out) const;
+    /// From the attributes: site id (and the duplicates' books), name,
+    /// industry and the geometry of wkt / lon,lat columns.
+    void finish_record(Application& out);
     /// lon,lat text from the two columns, decimal or degrees-minutes-seconds.
     void coordinates_from_columns(const std::string& lon, const std::string& lat, Application& out) const;
     void open_csv(const std::string& source, const InputOptions& options,
@@ -70,11 +84,12 @@ private:
     std::string m_encoding;
     std::string m_temp; ///< a UTF-8 copy of a non-UTF-8 CSV, removed on destruction
     coords::Datum m_datum = coords::Datum::Wgs84;
-    std::unordered_set<std::string> m_seen_ids;
+    StringSet m_seen_ids;
     std::vector<std::string> m_duplicate_examples;
     std::size_t m_duplicate_count = 0;
     gdal::DatasetPtr m_ds;
     OGRLayer* m_layer = nullptr;
+    std::unique_ptr<gpkg::TableReader> m_gpkg; ///< set when the rows are read through SQLite
     bool m_csv = false;
     bool m_columns = false;     ///< the geometry comes from wkt or lon/lat columns
     bool m_spreadsheet = false; ///< XLSX/ODS/XLS read without headers: rows up to m_header_row skipped
