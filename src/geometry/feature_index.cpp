@@ -341,17 +341,10 @@ namespace {
 
 constexpr std::uint8_t kCellMixed = 0, kCellInterior = 1, kCellExterior = 2;
 
-std::size_t cell_of(double v, double v0, double scale, std::size_t n)
-{
-    const double c = std::floor((v - v0) * scale);
-    const double last = static_cast<double>(n - 1);
-    return static_cast<std::size_t>(c < 0.0 ? 0.0 : (c > last ? last : c));
-}
-
 } // namespace
 
-std::size_t FeatureIndex::cell_col(double x) const { return cell_of(x, m_grid_x0, m_grid_sx, m_cols); }
-std::size_t FeatureIndex::cell_row(double y) const { return cell_of(y, m_grid_y0, m_grid_sy, m_rows); }
+std::size_t FeatureIndex::cell_col(double x) const { return bucket_of(x, m_grid_x0, m_grid_sx, m_cols); }
+std::size_t FeatureIndex::cell_row(double y) const { return bucket_of(y, m_grid_y0, m_grid_sy, m_rows); }
 
 void FeatureIndex::build_grid()
 {

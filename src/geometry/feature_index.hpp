@@ -20,6 +20,7 @@
 // Internal to the engine (src/), not public API.
 #pragma once
 
+#include "geometry/bucket.hpp"
 #include "redline/geos.hpp"
 
 #include <cmath>
@@ -107,12 +108,7 @@ private:
     /// The band of `y`: monotone in y (each operation rounds monotonically),
     /// so a segment listed in bands band_of(ymin)..band_of(ymax) is in the
     /// band of every y it spans.
-    std::size_t band_of(double y) const
-    {
-        const double b = std::floor((y - m_band_y0) * m_band_scale);
-        const double last = static_cast<double>(m_band_start.size() - 2);
-        return static_cast<std::size_t>(b < 0.0 ? 0.0 : (b > last ? last : b));
-    }
+    std::size_t band_of(double y) const { return bucket_of(y, m_band_y0, m_band_scale, m_band_start.size() - 1); }
     void nearest_in(std::size_t level, std::size_t node, Point p, Best& best) const;
     /// relate_ring's walk of the tree: false as soon as a segment meets the
     /// ring or a vertex of the feature is in the polygon or on its edges.

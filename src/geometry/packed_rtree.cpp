@@ -1,4 +1,5 @@
 #include "geometry/packed_rtree.hpp"
+#include "geometry/bucket.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -115,19 +116,8 @@ PackedRTree::PackedRTree(const std::vector<geos::Bounds>& boxes) : m_items(boxes
     build_grid(all);
 }
 
-namespace {
-
-std::size_t cell_of(double v, double v0, double scale, std::size_t n)
-{
-    const double c = std::floor((v - v0) * scale);
-    const double last = static_cast<double>(n - 1);
-    return static_cast<std::size_t>(c < 0.0 ? 0.0 : (c > last ? last : c));
-}
-
-} // namespace
-
-std::size_t PackedRTree::grid_col(double x) const { return cell_of(x, m_gx0, m_gsx, m_gcols); }
-std::size_t PackedRTree::grid_row(double y) const { return cell_of(y, m_gy0, m_gsy, m_grows); }
+std::size_t PackedRTree::grid_col(double x) const { return bucket_of(x, m_gx0, m_gsx, m_gcols); }
+std::size_t PackedRTree::grid_row(double y) const { return bucket_of(y, m_gy0, m_gsy, m_grows); }
 
 void PackedRTree::build_grid(const geos::Bounds& all)
 {
