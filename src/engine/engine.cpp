@@ -235,6 +235,20 @@ void undo_web_datum(const Application& app, const OGRSpatialReference& from, OGR
         throw RecordError(Text("无法从 " + name + " 转换坐标", "cannot convert the coordinates from " + name));
 }
 
+/// `geom` valid (repaired, keeping its dimension); its WKB into `wkb`.
+geos::GeomPtr valid_geos(geos::Context& ctx, geos::GeomPtr geom, int& dim, std::vector<unsigned char>& wkb)
+{
+    dim = geos::dimension(ctx, geom.get());
+    if (!geos::predicate(ctx, GEOSisValid_r(ctx.handle(), geom.get()), "isValid")) {
+        geos::GeomPtr fixed = geos::own(ctx, GEOSMakeValid_r(ctx.handle(), geom.get()), "make-valid");
+        geom = geos::keep_dimension(ctx, fixed.get(), dim);
+        if (geos::is_empty(ctx, geom.get()))
+            throw RecordError(Text("几何无效且无法修复", "the geometry is invalid and cannot be repaired"));
+    }
+    wkb = geos::to_wkb(ctx, geom.get());
+    return geom;
+}
+
 /// `g` in GEOS, valid (repaired, keeping its dimension); its WKB into `wkb`.
 geos::GeomPtr to_valid_geos(geos::Context& ctx, const OGRGeometry& g, int& dim,
                             std::vector<unsigned char>& wkb)
@@ -247,16 +261,95 @@ geos::GeomPtr to_valid_geos(geos::Context& ctx, const OGRGeometry& g, int& dim,
         wkb = ogr_to_wkb(g);
         return geos::own(ctx, GEOSGeom_createPointFromXY_r(ctx.handle(), p->getX(), p->getY()), "point");
     }
-    geos::GeomPtr geom = ogr_to_geos(ctx, g);
-    dim = geos::dimension(ctx, geom.get());
-    if (!geos::predicate(ctx, GEOSisValid_r(ctx.handle(), geom.get()), "isValid")) {
-        geos::GeomPtr fixed = geos::own(ctx, GEOSMakeValid_r(ctx.handle(), geom.get()), "make-valid");
-        geom = geos::keep_dimension(ctx, fixed.get(), dim);
-        if (geos::is_empty(ctx, geom.get()))
-            throw RecordError(Text("几何无效且无法修复", "the geometry is invalid and cannot be repaired"));
+    return valid_geos(ctx, ogr_to_geos(ctx, g), dim, wkb);
+}
+
+/// The rings of a 2D Polygon (type 3) or MultiPolygon (6) in NDR ISO WKB,
+/// as (offset of the ring's point count, point count); false when the
+/// bytes are anything else or a ring is not closed (GEOS would refuse it).
+bool polygon_rings(const std::vector<unsigned char>& w, std::vector<std::pair<std::size_t, std::uint32_t>>& rings)
+{
+    auto u32 = [&](std::size_t at, std::uint32_t& v) {
+        if (at + 4 > w.size())
+            return false;
+        std::memcpy(&v, w.data() + at, 4);
+        return true;
+    };
+    std::size_t at = 0;
+    auto polygon = [&]() {
+        std::uint32_t type = 0, n = 0;
+        if (at + 1 > w.size() || w[at] != 1 || !u32(at + 1, type) || type != 3 || !u32(at + 5, n) || n == 0)
+            return false;
+        at += 9;
+        for (std::uint32_t r = 0; r < n; ++r) {
+            std::uint32_t points = 0;
+            if (!u32(at, points) || points < 4 || at + 4 + 16 * std::size_t{points} > w.size())
+                return false;
+            const unsigned char* first = w.data() + at + 4;
+            if (std::memcmp(first, first + 16 * std::size_t{points - 1}, 16) != 0)
+                return false;
+            rings.emplace_back(at, points);
+            at += 4 + 16 * std::size_t{points};
+        }
+        return true;
+    };
+    std::uint32_t type = 0, parts = 1;
+    if (w.size() < 9 || w[0] != 1 || !u32(1, type))
+        return false;
+    if (type == 6) {
+        if (!u32(5, parts) || parts == 0)
+            return false;
+        at = 9;
+    } else if (type != 3) {
+        return false;
     }
-    wkb = geos::to_wkb(ctx, geom.get());
-    return geom;
+    for (std::uint32_t k = 0; k < parts; ++k)
+        if (!polygon())
+            return false;
+    return at == w.size();
+}
+
+/// The common case of a parcel without an OGRGeometry: a 2D Polygon or
+/// MultiPolygon read by GDAL (NDR ISO WKB, as ogr_to_wkb writes it), finite,
+/// in range, no web datum. Each ring transformed with the call
+/// OGRSimpleCurve::transform makes (x, y and zeros for z), in place in a
+/// copy of the WKB: the bytes ogr_to_wkb writes of the transformed OGR
+/// geometry. Empty when the record needs the general path (which also says
+/// what is wrong with a bad one).
+std::vector<unsigned char> fast_polygon_wkb(const Application& app, const OGRSpatialReference& from,
+                                            gdal::TransformsTo& transforms)
+{
+    std::vector<std::pair<std::size_t, std::uint32_t>> rings;
+    if (!app.has_wkb || app.datum != coords::Datum::Wgs84 || !polygon_rings(app.wkb, rings))
+        return {};
+    std::vector<unsigned char> out = app.wkb;
+    OGRCoordinateTransformation* ct = transforms.from(from);
+    const bool geographic = from.IsGeographic();
+    std::vector<double> x, y, z;
+    for (const auto& [at, n] : rings) {
+        x.resize(n);
+        y.resize(n);
+        for (std::uint32_t i = 0; i < n; ++i) {
+            std::memcpy(&x[i], out.data() + at + 4 + 16 * std::size_t{i}, 8);
+            std::memcpy(&y[i], out.data() + at + 12 + 16 * std::size_t{i}, 8);
+            if (!std::isfinite(x[i]) || !std::isfinite(y[i]) ||
+                (geographic && (std::fabs(y[i]) > 90 || std::fabs(x[i]) > 180)))
+                return {}; // the general path says which (read_geometry)
+        }
+        if (ct) {
+            z.assign(n, 0.0);
+            gdal::ErrorCapture capture;
+            if (!ct->Transform(static_cast<int>(n), x.data(), y.data(), z.data()))
+                return {};
+        }
+        for (std::uint32_t i = 0; i < n; ++i) {
+            if (!std::isfinite(x[i]) || !std::isfinite(y[i]))
+                return {};
+            std::memcpy(out.data() + at + 4 + 16 * std::size_t{i}, &x[i], 8);
+            std::memcpy(out.data() + at + 12 + 16 * std::size_t{i}, &y[i], 8);
+        }
+    }
+    return out;
 }
 
 /// Keys (and labels) of the features of `layer` the site overlaps.
@@ -344,6 +437,12 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
     geos::Context& ctx = st.ws.ctx();
     int dim = 0;
     geos::GeomPtr geom = fast_point(app, from, st.transforms, st.keep_input_geometry, ctx, r);
+    if (!geom)
+        if (std::vector<unsigned char> wkb = fast_polygon_wkb(app, from, st.transforms); !wkb.empty()) {
+            if (st.keep_input_geometry)
+                r.input_geometry = app.wkb;
+            geom = valid_geos(ctx, geos::from_wkb(ctx, wkb), dim, r.geometry);
+        }
     if (!geom) {
         gdal::GeometryPtr g = read_geometry(app, from);
         undo_web_datum(app, from, *g);
