@@ -343,12 +343,9 @@ constexpr std::uint8_t kCellMixed = 0, kCellInterior = 1, kCellExterior = 2;
 
 } // namespace
 
-std::size_t FeatureIndex::cell_col(double x) const { return bucket_of(x, m_grid_x0, m_grid_sx, m_cols); }
-std::size_t FeatureIndex::cell_row(double y) const { return bucket_of(y, m_grid_y0, m_grid_sy, m_rows); }
-
 void FeatureIndex::build_grid()
 {
-    // Why a cell's answer is GEOS's. cell_col/cell_row are monotone, so a
+    // Why a cell's answer is GEOS's. m_grid.col/row are monotone (bucket_of), so a
     // point of segment s lies in a cell of columns col(s.minx)..col(s.maxx)
     // and rows row(s.miny)..row(s.maxy): every such cell is marked mixed,
     // and an unmarked cell (the points mapping to it: a rectangle) holds no
@@ -368,32 +365,27 @@ void FeatureIndex::build_grid()
     if (!(w > 0) || !(h > 0) || !std::isfinite(w) || !std::isfinite(h))
         return;
     const double target = static_cast<double>(std::clamp<std::size_t>(8 * segments, 64, 1u << 22));
-    m_cols = static_cast<std::size_t>(std::clamp(std::round(std::sqrt(target * w / h)), 1.0, 4096.0));
-    m_rows = static_cast<std::size_t>(std::clamp(std::round(target / static_cast<double>(m_cols)), 1.0, 4096.0));
-    m_grid_x0 = all.minx;
-    m_grid_y0 = all.miny;
-    m_grid_sx = static_cast<double>(m_cols) / w;
-    m_grid_sy = static_cast<double>(m_rows) / h;
-    std::vector<std::uint8_t> cells(m_cols * m_rows, kCellExterior);
+    m_grid = CellGrid::over(all.minx, all.miny, all.maxx, all.maxy, target, 4096.0);
+    std::vector<std::uint8_t> cells(m_grid.size(), kCellExterior);
     // marked_cols() narrows a sloping segment's columns row by row when a
     // column is far wider than the rounding of its x.
     const double magnitude = std::max({std::abs(all.minx), std::abs(all.maxx), 1.0});
-    const bool fine_cols = w / static_cast<double>(m_cols) > 1e-6 * magnitude;
+    const bool fine_cols = w / static_cast<double>(m_grid.cols) > 1e-6 * magnitude;
     // Mark: stop (no grid) when long segments would mark the cells over and over.
     std::size_t work = 0;
     const std::size_t budget = 32 * cells.size() + 8 * segments;
     for (const Chunk& c : m_chunks)
         for (std::uint32_t j = c.first; j < c.first + c.count; ++j) {
             const Point a = m_pts[j], b = m_pts[j + 1];
-            const std::size_t r0 = cell_row(std::min(a.y, b.y)), r1 = cell_row(std::max(a.y, b.y));
+            const std::size_t r0 = m_grid.row(std::min(a.y, b.y)), r1 = m_grid.row(std::max(a.y, b.y));
             const bool sloping = fine_cols && r1 - r0 >= 2;
             for (std::size_t r = r0; r <= r1; ++r) {
                 const auto [lo, hi] = marked_cols(a, b, r, sloping);
-                std::fill_n(cells.begin() + static_cast<std::ptrdiff_t>(r * m_cols + lo), hi - lo + 1, kCellMixed);
+                std::fill_n(cells.begin() + static_cast<std::ptrdiff_t>(r * m_grid.cols + lo), hi - lo + 1, kCellMixed);
                 work += hi - lo + 1;
             }
             if (work > budget) {
-                m_cols = m_rows = 0;
+                m_grid = CellGrid{};
                 return;
             }
         }
@@ -401,12 +393,12 @@ void FeatureIndex::build_grid()
     // unmarked cell at that y crosses (RayCrossingCounter's rule) lies, at
     // that y, right of the cell exactly when the first column it marks in
     // the row is: count per column, then sum from the right.
-    std::vector<std::uint8_t> flips(m_cols + 1);
-    for (std::size_t r = 0; r < m_rows; ++r) {
-        const double y = m_grid_y0 + (static_cast<double>(r) + 0.5) / m_grid_sy;
-        std::uint8_t* row = cells.data() + r * m_cols;
-        if (!(y >= all.miny && y <= all.maxy) || cell_row(y) != r) {
-            std::fill_n(row, m_cols, kCellMixed); // no point of its own: ask the bands
+    std::vector<std::uint8_t> flips(m_grid.cols + 1);
+    for (std::size_t r = 0; r < m_grid.rows; ++r) {
+        const double y = m_grid.y0 + (static_cast<double>(r) + 0.5) / m_grid.sy;
+        std::uint8_t* row = cells.data() + r * m_grid.cols;
+        if (!(y >= all.miny && y <= all.maxy) || m_grid.row(y) != r) {
+            std::fill_n(row, m_grid.cols, kCellMixed); // no point of its own: ask the bands
             continue;
         }
         std::fill(flips.begin(), flips.end(), 0);
@@ -417,7 +409,7 @@ void FeatureIndex::build_grid()
                 flips[marked_cols(p1, p2, r, fine_cols).first] ^= 1;
         }
         std::uint8_t parity = 0;
-        for (std::size_t col = m_cols; col-- > 0;) {
+        for (std::size_t col = m_grid.cols; col-- > 0;) {
             parity ^= flips[col + 1];
             if (row[col] != kCellMixed)
                 row[col] = parity ? kCellInterior : kCellExterior;
@@ -436,22 +428,22 @@ std::pair<std::size_t, std::size_t> FeatureIndex::marked_cols(Point a, Point b, 
 {
     // Its box's columns, or (a sloping segment over several rows and
     // columns) those of its x over row r's y-range, a little wider.
-    const std::size_t c0 = cell_col(std::min(a.x, b.x)), c1 = cell_col(std::max(a.x, b.x));
+    const std::size_t c0 = m_grid.col(std::min(a.x, b.x)), c1 = m_grid.col(std::max(a.x, b.x));
     if (!fine || c1 - c0 < 2)
         return {c0, c1};
-    const std::size_t r0 = cell_row(std::min(a.y, b.y)), r1 = cell_row(std::max(a.y, b.y));
+    const std::size_t r0 = m_grid.row(std::min(a.y, b.y)), r1 = m_grid.row(std::max(a.y, b.y));
     if (r1 - r0 < 2)
         return {c0, c1};
     // The rows' y-bounds are rounded: widen them by a millionth of a row,
     // and the columns found by one on each side (x rounds far less).
-    const double pad = 1e-6 / m_grid_sy;
+    const double pad = 1e-6 / m_grid.sy;
     const double miny = std::min(a.y, b.y), maxy = std::max(a.y, b.y);
-    const double ylo = std::max(miny, m_grid_y0 + static_cast<double>(r) / m_grid_sy - pad);
-    const double yhi = std::min(maxy, m_grid_y0 + static_cast<double>(r + 1) / m_grid_sy + pad);
+    const double ylo = std::max(miny, m_grid.y0 + static_cast<double>(r) / m_grid.sy - pad);
+    const double yhi = std::min(maxy, m_grid.y0 + static_cast<double>(r + 1) / m_grid.sy + pad);
     const double minx = std::min(a.x, b.x), maxx = std::max(a.x, b.x);
     auto x_at = [&](double y) { return std::clamp(a.x + (y - a.y) * ((b.x - a.x) / (b.y - a.y)), minx, maxx); };
     const double xa = x_at(ylo), xb = x_at(yhi);
-    const std::size_t lo = cell_col(std::min(xa, xb)), hi = cell_col(std::max(xa, xb));
+    const std::size_t lo = m_grid.col(std::min(xa, xb)), hi = m_grid.col(std::max(xa, xb));
     return {std::max(c0, lo == 0 ? 0 : lo - 1), std::min(c1, hi + 1)};
 }
 
@@ -461,7 +453,7 @@ PointLocation FeatureIndex::locate(Point p) const
     if (p.y < all.miny || p.y > all.maxy || p.x > all.maxx)
         return PointLocation::exterior;
     if (!m_cells.empty()) {
-        const std::uint8_t cell = m_cells[cell_row(p.y) * m_cols + cell_col(p.x)];
+        const std::uint8_t cell = m_cells[m_grid.row(p.y) * m_grid.cols + m_grid.col(p.x)];
         if (cell == kCellInterior)
             return PointLocation::interior;
         if (cell == kCellExterior)
@@ -612,14 +604,14 @@ std::uint8_t FeatureIndex::box_cells(const Box& box) const
     // so is all of the polygon, its boundary included.
     if (m_cells.empty())
         return kCellMixed;
-    const std::size_t c0 = cell_col(box.minx), c1 = cell_col(box.maxx);
-    const std::size_t r0 = cell_row(box.miny), r1 = cell_row(box.maxy);
+    const std::size_t c0 = m_grid.col(box.minx), c1 = m_grid.col(box.maxx);
+    const std::size_t r0 = m_grid.row(box.miny), r1 = m_grid.row(box.maxy);
     if ((c1 - c0 + 1) * (r1 - r0 + 1) > 64)
         return kCellMixed;
-    const std::uint8_t first = m_cells[r0 * m_cols + c0];
+    const std::uint8_t first = m_cells[r0 * m_grid.cols + c0];
     for (std::size_t r = r0; r <= r1; ++r)
         for (std::size_t c = c0; c <= c1; ++c)
-            if (m_cells[r * m_cols + c] != first)
+            if (m_cells[r * m_grid.cols + c] != first)
                 return kCellMixed;
     return first;
 }

@@ -94,9 +94,6 @@ private:
     void build_bands();
     /// The cell grid (none when marking it would cost too much).
     void build_grid();
-    /// The cell column of x and row of y: monotone, as band_of.
-    std::size_t cell_col(double x) const;
-    std::size_t cell_row(double y) const;
     /// The state shared by every cell the box reaches (kCellMixed when they
     /// differ, there is no grid or the box reaches more than 64 cells).
     std::uint8_t box_cells(const Box& box) const;
@@ -127,11 +124,10 @@ private:
     double m_band_y0 = 0, m_band_scale = 0;
     std::vector<std::uint32_t> m_band_start; ///< band b: m_band_segs[start[b], start[b + 1])
     std::vector<std::uint32_t> m_band_segs;
-    /// The grid: m_cells[row * m_cols + col] is kCellMixed when the box of
+    /// The grid: m_cells[row * m_grid.cols + col] is kCellMixed when the box of
     /// some segment reaches the cell, else where every point of the cell
     /// lies (kCellInterior, kCellExterior). Empty: no grid.
-    double m_grid_x0 = 0, m_grid_y0 = 0, m_grid_sx = 0, m_grid_sy = 0;
-    std::size_t m_cols = 0, m_rows = 0;
+    CellGrid m_grid;
     std::vector<std::uint8_t> m_cells;
 };
 

@@ -1,5 +1,4 @@
 #include "geometry/packed_rtree.hpp"
-#include "geometry/bucket.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -116,12 +115,9 @@ PackedRTree::PackedRTree(const std::vector<geos::Bounds>& boxes) : m_items(boxes
     build_grid(all);
 }
 
-std::size_t PackedRTree::grid_col(double x) const { return bucket_of(x, m_gx0, m_gsx, m_gcols); }
-std::size_t PackedRTree::grid_row(double y) const { return bucket_of(y, m_gy0, m_gsy, m_grows); }
-
 void PackedRTree::build_grid(const geos::Bounds& all)
 {
-    // grid_col/grid_row are monotone, so a point in a box lies in a cell of
+    // m_grid.col/row are monotone (bucket_of), so a point in a box lies in a cell of
     // the box's corners' columns and rows: the box is listed there. About
     // two boxes a cell; coarser when big boxes would be listed too often.
     const double w = all.maxx - all.minx, h = all.maxy - all.miny;
@@ -134,27 +130,22 @@ void PackedRTree::build_grid(const geos::Bounds& all)
     }
     double cells = static_cast<double>(std::clamp<std::size_t>(m_items / 2, 16, 1u << 22));
     for (;;) {
-        m_gcols = static_cast<std::size_t>(std::clamp(std::round(std::sqrt(cells * w / h)), 1.0, 8192.0));
-        m_grows = static_cast<std::size_t>(std::clamp(std::round(cells / static_cast<double>(m_gcols)), 1.0, 8192.0));
-        m_gx0 = all.minx;
-        m_gy0 = all.miny;
-        m_gsx = static_cast<double>(m_gcols) / w;
-        m_gsy = static_cast<double>(m_grows) / h;
-        m_cell_start.assign(m_gcols * m_grows + 1, 0);
+        m_grid = CellGrid::over(all.minx, all.miny, all.maxx, all.maxy, cells, 8192.0);
+        m_cell_start.assign(m_grid.size() + 1, 0);
         std::size_t listed = 0;
         for (std::size_t i = 0; i < m_items; ++i) {
             const geos::Bounds& b = m_boxes[i];
-            const std::size_t c0 = grid_col(b.minx), c1 = grid_col(b.maxx);
-            const std::size_t r0 = grid_row(b.miny), r1 = grid_row(b.maxy);
+            const std::size_t c0 = m_grid.col(b.minx), c1 = m_grid.col(b.maxx);
+            const std::size_t r0 = m_grid.row(b.miny), r1 = m_grid.row(b.maxy);
             listed += (c1 - c0 + 1) * (r1 - r0 + 1);
             for (std::size_t r = r0; r <= r1 && listed <= 8 * m_items + m_cell_start.size(); ++r)
                 for (std::size_t c = c0; c <= c1; ++c)
-                    ++m_cell_start[r * m_gcols + c + 1];
+                    ++m_cell_start[r * m_grid.cols + c + 1];
         }
         if (listed <= 8 * m_items + m_cell_start.size())
             break;
         if (cells <= 16) {
-            m_gcols = m_grows = 0;
+            m_grid = CellGrid{};
             m_cell_start.clear();
             return;
         }
@@ -166,9 +157,9 @@ void PackedRTree::build_grid(const geos::Bounds& all)
     std::vector<std::uint32_t> fill(m_cell_start.begin(), m_cell_start.end() - 1);
     for (std::size_t i = 0; i < m_items; ++i) { // leaf order: each cell's list too
         const geos::Bounds& b = m_boxes[i];
-        for (std::size_t r = grid_row(b.miny); r <= grid_row(b.maxy); ++r)
-            for (std::size_t c = grid_col(b.minx); c <= grid_col(b.maxx); ++c)
-                m_cell_items[fill[r * m_gcols + c]++] = static_cast<std::uint32_t>(i);
+        for (std::size_t r = m_grid.row(b.miny); r <= m_grid.row(b.maxy); ++r)
+            for (std::size_t c = m_grid.col(b.minx); c <= m_grid.col(b.maxx); ++c)
+                m_cell_items[fill[r * m_grid.cols + c]++] = static_cast<std::uint32_t>(i);
     }
 }
 
@@ -177,7 +168,7 @@ void PackedRTree::query(const geos::Bounds& q, std::vector<std::uint32_t>& out) 
     if (m_items == 0)
         return;
     if (q.minx == q.maxx && q.miny == q.maxy && !m_cell_start.empty()) {
-        const std::size_t c = grid_row(q.miny) * m_gcols + grid_col(q.minx);
+        const std::size_t c = m_grid.row(q.miny) * m_grid.cols + m_grid.col(q.minx);
         for (std::uint32_t k = m_cell_start[c]; k < m_cell_start[c + 1]; ++k)
             if (intersects(q, m_boxes[m_cell_items[k]]))
                 out.push_back(m_indices[m_cell_items[k]]);

@@ -7,6 +7,7 @@
 // tree would test them, so the same items come back.
 #pragma once
 
+#include "geometry/bucket.hpp"
 #include "redline/geos.hpp"
 
 #include <cstdint>
@@ -30,8 +31,6 @@ public:
 
 private:
     void build_grid(const geos::Bounds& all);
-    std::size_t grid_col(double x) const;
-    std::size_t grid_row(double y) const;
 
     std::size_t m_items = 0;
     std::vector<geos::Bounds> m_boxes;        ///< leaves first, then each level up to the root
@@ -40,8 +39,7 @@ private:
     /// The point grid: cell c lists (as leaf positions) every box reaching
     /// it, in m_cell_items[m_cell_start[c], m_cell_start[c + 1]). No cells:
     /// points walk the tree too.
-    double m_gx0 = 0, m_gy0 = 0, m_gsx = 0, m_gsy = 0;
-    std::size_t m_gcols = 0, m_grows = 0;
+    CellGrid m_grid;
     std::vector<std::uint32_t> m_cell_start;
     std::vector<std::uint32_t> m_cell_items;
 };
