@@ -145,7 +145,19 @@ public:
         if (!p->IsEmpty() && (!std::isfinite(p->getX()) || !std::isfinite(p->getY())))
             finite = false;
     }
+    // A curve's vertex with a NaN would reach visit(OGRPoint) as an empty
+    // point (OGR's reading of NaN): the curves' own coordinates are read.
+    void visit(const OGRLineString* c) override { curve(*c); }
+    void visit(const OGRLinearRing* c) override { curve(*c); }
+    void visit(const OGRCircularString* c) override { curve(*c); }
     bool finite = true;
+
+private:
+    void curve(const OGRSimpleCurve& c)
+    {
+        for (int i = 0; i < c.getNumPoints() && finite; ++i)
+            finite = std::isfinite(c.getX(i)) && std::isfinite(c.getY(i));
+    }
 };
 
 bool is_finite(const OGRGeometry& g)

@@ -464,7 +464,8 @@ TEST_CASE("a polygon handed over as WKB is screened as its WKT is, the bad ones 
     // the same results as the general path, which the WKT takes, for good
     // polygons and multipolygons, with and without a reprojection, and the
     // same results for a ring left open or crossing itself; an ERROR row for
-    // a NaN, a latitude beyond 90° and a truncated blob.
+    // a NaN (saying so: OGR reads a NaN vertex as an empty point), a
+    // latitude beyond 90° and a truncated blob.
     for (const std::string crs : {"EPSG:4549", "EPSG:4490"}) {
         Fixture fx;
         fx.input_crs = crs;
@@ -517,5 +518,8 @@ TEST_CASE("a polygon handed over as WKB is screened as its WKT is, the bad ones 
             CHECK(r.verdict == Outcome::Error);
             CHECK(r.message.rfind("错误：", 0) == 0);
         }
+        CHECK(c.results[0].message == "错误：几何含非有限坐标（NaN 或无穷）");
+        if (lonlat)
+            CHECK(c.results[1].message.find("纬度 95") != std::string::npos);
     }
 }
