@@ -80,6 +80,9 @@ struct SinkContext {
     const Engine& engine;
     const SourceInfo& source;
     Lang lang; ///< the language results are rendered in
+    /// The run's thread count (PipelineOptions::threads, 0 resolved to the
+    /// cores): a sink that could do work side by side does so only when > 1.
+    unsigned threads = 1;
 };
 
 /// What a sink gets when the run is over.

@@ -320,7 +320,7 @@ void write_index(sqlite3* db, const SpatialIndex& index, const PackedTree& tree,
 
 } // namespace
 
-void write_spatial_indexes(const std::string& path, std::vector<SpatialIndex>& indexes)
+void write_spatial_indexes(const std::string& path, std::vector<SpatialIndex>& indexes, bool side_by_side)
 {
     sqlite3* raw = nullptr;
     // Used by this thread alone (the trees are packed beside it, not written):
@@ -346,8 +346,8 @@ void write_spatial_indexes(const std::string& path, std::vector<SpatialIndex>& i
     }
     std::vector<std::future<PackedTree>> trees;
     for (std::size_t i = 0; i < indexes.size(); ++i)
-        trees.push_back(std::async(std::launch::async, pack_tree, std::cref(indexes[i].envelopes),
-                                   (node_sizes[i] - 4) / 24));
+        trees.push_back(std::async(side_by_side ? std::launch::async : std::launch::deferred, pack_tree,
+                                   std::cref(indexes[i].envelopes), (node_sizes[i] - 4) / 24));
     for (std::size_t i = 0; i < indexes.size(); ++i)
         write_index(db.get(), indexes[i], trees[i].get(), node_sizes[i]);
     exec(db.get(), "COMMIT");

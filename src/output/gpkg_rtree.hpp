@@ -51,7 +51,9 @@ struct SpatialIndex {
 };
 
 /// Adds a bulk-loaded RTree spatial index to each table of the GeoPackage at
-/// `path` (closed by GDAL; the tables must have none). Throws OutputError.
-void write_spatial_indexes(const std::string& path, std::vector<SpatialIndex>& indexes);
+/// `path` (closed by GDAL; the tables must have none), the trees packed side
+/// by side when `side_by_side` (else one after the other, on this thread).
+/// Throws OutputError.
+void write_spatial_indexes(const std::string& path, std::vector<SpatialIndex>& indexes, bool side_by_side);
 
 } // namespace redline::gpkg

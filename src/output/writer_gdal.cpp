@@ -97,6 +97,7 @@ std::vector<std::string> GdalResultWriter::planned_layers() const
 void GdalResultWriter::begin(const SinkContext& context)
 {
     m_engine = &context.engine;
+    m_threads = context.threads;
     m_out = std::make_unique<OutputDataset>(m_path, m_options.format, m_options.output,
                                             m_engine->layers().working_srs(), context.lang, m_copy_from);
     m_gpkg = m_out->gpkg();
@@ -564,7 +565,7 @@ void GdalResultWriter::finish(const RunSummary& run)
         std::vector<gpkg::SpatialIndex> indexes;
         indexes.push_back(std::move(m_sites_index));
         indexes.push_back(std::move(m_findings_index));
-        gpkg::write_spatial_indexes(m_path, indexes);
+        gpkg::write_spatial_indexes(m_path, indexes, m_threads > 1);
     }
 }
 

@@ -76,6 +76,7 @@ private:
     std::unique_ptr<OutputDataset> m_out;
     bool m_gpkg = false;       ///< GeoPackage: views and layer_styles
     bool m_bulk_index = false; ///< GeoPackage: sites/findings get a bulk-loaded index at the end
+    unsigned m_threads = 1;    ///< SinkContext::threads: the two indexes packed side by side when > 1
     CPLStringList m_defaults;  ///< redline's creation options for this driver (-lco wins)
     OGRLayer* m_sites = nullptr;
     OGRLayer* m_findings = nullptr;

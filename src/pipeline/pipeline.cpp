@@ -205,7 +205,7 @@ public:
     /// Begins every sink and makes the lanes (one Engine::Worker a thread).
     void begin()
     {
-        const SinkContext context{m_engine, m_source.info(), m_options.lang};
+        const SinkContext context{m_engine, m_source.info(), m_options.lang, m_book.result.threads};
         bool keep_input = false;
         for (const auto& s : m_sinks) {
             s->begin(context);

@@ -153,7 +153,7 @@ TEST_CASE("gpkg_rtree: tree sizes from empty to several levels", "[gpkg]")
             }
             auto envelopes = make_gpkg(tmp.path, wkts);
             std::vector<redline::gpkg::SpatialIndex> idx{{"t", "geom", envelopes}};
-            redline::gpkg::write_spatial_indexes(tmp.path, idx);
+            redline::gpkg::write_spatial_indexes(tmp.path, idx, n % 2 == 0); // packed here or beside
             CHECK(rtreecheck(tmp.path) == "ok");
             std::vector<OGREnvelope> windows;
             for (int k = 0; k < 25; ++k) {
@@ -182,7 +182,7 @@ TEST_CASE("gpkg_rtree: empty geometries, touching windows, later edits keep the 
                                           "POLYGON ((20 20,30 20,30 30,20 20))"});
     REQUIRE(envelopes.size() == 3); // the empty polygon has no entry
     std::vector<redline::gpkg::SpatialIndex> idx{{"t", "geom", envelopes}};
-    redline::gpkg::write_spatial_indexes(tmp.path, idx);
+    redline::gpkg::write_spatial_indexes(tmp.path, idx, true);
     CHECK(rtreecheck(tmp.path) == "ok");
     OGREnvelope touch; // touches the line's envelope corner and the point exactly
     touch.MinX = 5;
