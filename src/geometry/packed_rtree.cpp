@@ -81,8 +81,9 @@ PackedRTree::PackedRTree(const std::vector<geos::Bounds>& boxes) : m_items(boxes
         const auto& b = boxes[i];
         const double cx = w > 0 ? ((b.minx + b.maxx) / 2 - all.minx) / w : 0;
         const double cy = h > 0 ? ((b.miny + b.maxy) / 2 - all.miny) / h : 0;
-        order[i] = {hilbert(static_cast<std::uint32_t>(std::clamp(cx, 0.0, 1.0) * 0xFFFF),
-                            static_cast<std::uint32_t>(std::clamp(cy, 0.0, 1.0) * 0xFFFF)),
+        // In [0, 1]; a box that is not finite (NaN) sorts first.
+        auto unit = [](double v) { return v > 0.0 ? (v < 1.0 ? v : 1.0) : 0.0; };
+        order[i] = {hilbert(static_cast<std::uint32_t>(unit(cx) * 0xFFFF), static_cast<std::uint32_t>(unit(cy) * 0xFFFF)),
                     static_cast<std::uint32_t>(i)};
     }
     std::sort(order.begin(), order.end()); // ties by item: the same tree every time
