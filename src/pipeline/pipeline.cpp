@@ -10,11 +10,16 @@
 #include "util/text.hpp"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <utility>
 
 namespace redline {
 
@@ -23,6 +28,87 @@ namespace pipeline {
 void name_this_thread(const char* name)
 {
     pthread_setname_np(pthread_self(), name);
+}
+
+namespace {
+
+/// Lowers the calling thread's priority by `levels` nice levels (Linux
+/// gives each thread its own nice value; anyone may lower their own).
+/// Best effort: a scheduling hint, never an error.
+void lower_this_thread(int levels)
+{
+#ifdef __linux__
+    const auto tid = static_cast<id_t>(::gettid());
+    errno = 0;
+    const int now = ::getpriority(PRIO_PROCESS, tid);
+    if (errno == 0)
+        ::setpriority(PRIO_PROCESS, tid, std::min(19, now + levels));
+#else
+    (void)levels;
+#endif
+}
+
+} // namespace
+
+LanePool::LanePool(std::size_t lanes)
+{
+    m_threads.reserve(lanes);
+    for (std::size_t t = 0; t < lanes; ++t)
+        m_threads.emplace_back([this, t] { loop(t); });
+}
+
+LanePool::~LanePool()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_changed.notify_all();
+    for (auto& th : m_threads)
+        th.join();
+}
+
+void LanePool::run(const Job& job)
+{
+    std::unique_lock lock(m_mutex);
+    m_job = &job;
+    m_busy = m_threads.size();
+    m_error = nullptr;
+    ++m_round;
+    m_changed.notify_all();
+    m_changed.wait(lock, [&] { return m_busy == 0; });
+    m_job = nullptr;
+    if (m_error)
+        std::rethrow_exception(std::exchange(m_error, nullptr));
+}
+
+void LanePool::loop(std::size_t lane)
+{
+    name_this_thread("redline-screen");
+    lower_this_thread(3);
+    std::uint64_t done = 0;
+    for (;;) {
+        const Job* job = nullptr;
+        {
+            std::unique_lock lock(m_mutex);
+            m_changed.wait(lock, [&] { return m_stopping || m_round != done; });
+            if (m_stopping)
+                return;
+            done = m_round;
+            job = m_job;
+        }
+        std::exception_ptr error;
+        try {
+            (*job)(lane);
+        } catch (...) {
+            error = std::current_exception();
+        }
+        std::lock_guard lock(m_mutex);
+        if (error && !m_error)
+            m_error = error;
+        if (--m_busy == 0)
+            m_changed.notify_all();
+    }
 }
 
 } // namespace pipeline
@@ -59,13 +145,14 @@ private:
     bool m_done = false;
 };
 
-/// Screens and renders every application of `c` on the lanes (the calling
-/// thread is the first lane). GEOS prepared geometries are per thread, so
-/// each lane keeps its own copies of the features it touches: to keep that
-/// to about one copy in all, the chunk is sorted west to east and lanes 2k
-/// and 2k+1 screen the k-th band of it from its two ends, meeting wherever
-/// the work balances; a lane whose band is done helps the next one. Which
-/// lane screens a site never changes its result.
+/// Screens and renders every application of `c` on the lanes (on the
+/// calling thread when there is one lane, else on `pool`'s threads). GEOS
+/// prepared geometries are per thread, so each lane keeps its own copies of
+/// the features it touches: to keep that to about one copy in all, the chunk
+/// is sorted west to east and lanes 2k and 2k+1 screen the k-th band of it
+/// from its two ends, meeting wherever the work balances; a lane whose band
+/// is done helps the next one. Which lane screens a site never changes its
+/// result.
 using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point& t)
@@ -76,8 +163,8 @@ double since(Clock::time_point& t)
     return s;
 }
 
-void screen_chunk(Lanes& lanes, Lanes& baseline, Chunk& c, const PipelineOptions& options,
-                  double* render_seconds)
+void screen_chunk(Lanes& lanes, Lanes& baseline, pipeline::LanePool* pool, Chunk& c,
+                  const PipelineOptions& options, double* render_seconds)
 {
     const std::size_t n = c.apps.size();
     c.results.assign(n, SiteResult{});
@@ -96,7 +183,7 @@ void screen_chunk(Lanes& lanes, Lanes& baseline, Chunk& c, const PipelineOptions
         }
         render(c.results[i], options.lang);
     };
-    if (lanes.size() == 1 || n < 2) {
+    if (!pool || n < 2) {
         for (std::size_t i = 0; i < n && !cancelled(options); ++i)
             screen(0, i);
         return;
@@ -125,15 +212,7 @@ void screen_chunk(Lanes& lanes, Lanes& baseline, Chunk& c, const PipelineOptions
                 screen(t, order[*pos]);
             }
     };
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < lanes.size(); ++t)
-        pool.emplace_back([&work, t] {
-            pipeline::name_this_thread("redline-screen");
-            work(t);
-        });
-    work(0);
-    for (auto& th : pool)
-        th.join();
+    pool->run(work);
 }
 
 /// What the sinks' thread keeps besides writing them: the counts, the zone
@@ -218,6 +297,8 @@ public:
         }
         if (m_options.profile)
             m_lanes.front()->enable_timings();
+        if (m_lanes.size() > 1)
+            m_pool = std::make_unique<pipeline::LanePool>(m_lanes.size());
     }
 
     /// Reads, screens and writes every record (or until cancelled).
@@ -235,7 +316,7 @@ public:
             m_read_s += since(t);
             if (c->apps.empty())
                 break;
-            screen_chunk(m_lanes, m_baseline, *c, m_options, m_options.profile ? &m_render_s : nullptr);
+            screen_chunk(m_lanes, m_baseline, m_pool.get(), *c, m_options, m_options.profile ? &m_render_s : nullptr);
             if (cancelled(m_options))
                 break;
             if (!m_pipelined) {
@@ -256,6 +337,7 @@ public:
             w->finish();
         if (m_options.profile)
             m_lane_times = m_lanes.front()->timings();
+        m_pool.reset();
         m_lanes.clear(); // their GEOS copies of the layers: not needed to close the outputs
         m_baseline.clear();
     }
@@ -376,6 +458,7 @@ private:
     bool m_pipelined = false;
     Lanes m_lanes;
     Lanes m_baseline;
+    std::unique_ptr<pipeline::LanePool> m_pool; ///< from two lanes on
     std::vector<ResultSink*> m_shared, m_alone;
     std::vector<const ResultSink*> m_sink_order;
     double m_read_s = 0, m_render_s = 0, m_books_s = 0;

@@ -59,6 +59,38 @@ private:
     std::atomic<std::uint64_t> m_ends{0};
 };
 
+/// The screening threads of a pipelined run, started once and kept for
+/// every chunk: run(job) has each lane t call job(t) and returns when all
+/// have, rethrowing the first exception a lane threw. The lanes run a few
+/// nice levels below the caller and the sink and reader threads: those are
+/// the serial stages, and on a machine with as many cores as lanes a writer
+/// that has to share a core with the lanes falls behind, fills its queue and
+/// leaves a core idle while the lanes wait for it (on two cores the lanes
+/// waited ~0.6 s a province run before; results never depend on it).
+class LanePool {
+public:
+    using Job = std::function<void(std::size_t lane)>;
+    explicit LanePool(std::size_t lanes);
+    LanePool(const LanePool&) = delete;
+    LanePool& operator=(const LanePool&) = delete;
+    ~LanePool();
+
+    std::size_t size() const { return m_threads.size(); }
+    void run(const Job& job);
+
+private:
+    void loop(std::size_t lane);
+
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    const Job* m_job = nullptr;
+    std::uint64_t m_round = 0;  ///< bumped for every job
+    std::size_t m_busy = 0;     ///< lanes still on this round's job
+    bool m_stopping = false;
+    std::exception_ptr m_error; ///< this round's first
+    std::vector<std::thread> m_threads; // last: started once everything above exists
+};
+
 /// One output stage on its own thread: takes screened chunks in input order
 /// from a bounded queue and hands each to `write`. finish() waits for the
 /// queue to drain and rethrows what `write` threw; destruction (e.g. while an
@@ -79,11 +111,11 @@ public:
         }
     }
 
-    /// Queues a chunk (waits while two are queued); false once the sink failed.
+    /// Queues a chunk (waits while `depth` are queued); false once the sink failed.
     bool push(ChunkPtr c)
     {
         std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [&] { return m_aborted || m_chunks.size() < 2; });
+        m_changed.wait(lock, [&] { return m_aborted || m_chunks.size() < depth; });
         if (m_aborted)
             return false;
         m_chunks.push_back(std::move(c));
@@ -98,6 +130,11 @@ public:
         if (m_error)
             std::rethrow_exception(m_error);
     }
+
+    /// Chunks that may wait for the sink: enough to ride out a stretch of
+    /// records that are quick to screen and slow to write (points with many
+    /// findings), few enough to keep memory flat (~10 MB a chunk).
+    static constexpr std::size_t depth = 4;
 
 private:
     void stop(bool abort)

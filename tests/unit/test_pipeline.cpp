@@ -9,11 +9,22 @@
 #include "redline/error.hpp"
 #include "redline/pipeline.hpp"
 
+#include "pipeline/stages.hpp"
+
 #include <catch2/catch.hpp>
 #include <ogr_geometry.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -522,4 +533,48 @@ TEST_CASE("a polygon handed over as WKB is screened as its WKT is, the bad ones 
         if (lonlat)
             CHECK(c.results[1].message.find("纬度 95") != std::string::npos);
     }
+}
+
+TEST_CASE("the lane pool runs each lane once a job, job after job, on threads of lower priority", "[pipeline]")
+{
+    pipeline::LanePool pool(3);
+    REQUIRE(pool.size() == 3);
+    errno = 0;
+    const int caller = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+    for (int round = 0; round < 50; ++round) {
+        std::mutex m;
+        std::multiset<std::size_t> lanes;
+        std::set<std::thread::id> threads;
+        std::set<int> nice;
+        pool.run([&](std::size_t lane) {
+            const int n = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+            std::lock_guard lock(m);
+            lanes.insert(lane);
+            threads.insert(std::this_thread::get_id());
+            nice.insert(n);
+        });
+        // run() returned: every lane ran exactly once, each on its own thread, none on the caller's
+        CHECK(lanes == std::multiset<std::size_t>{0, 1, 2});
+        CHECK(threads.size() == 3);
+        CHECK(threads.count(std::this_thread::get_id()) == 0);
+        CHECK(nice == std::set<int>{std::min(19, caller + 3)});
+    }
+    // the caller's own priority is left as it was
+    CHECK(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())) == caller);
+}
+
+TEST_CASE("the lane pool hands a lane's exception to the caller once, and goes on working", "[pipeline]")
+{
+    pipeline::LanePool pool(2);
+    std::atomic<int> ran{0};
+    auto failing = [&](std::size_t lane) {
+        ++ran;
+        if (lane == 1)
+            throw std::runtime_error("lane 1 failed");
+    };
+    CHECK_THROWS_WITH(pool.run(failing), "lane 1 failed");
+    CHECK(ran == 2); // the other lane finished its part before run() returned
+    ran = 0;
+    CHECK_NOTHROW(pool.run([&](std::size_t) { ++ran; }));
+    CHECK(ran == 2);
 }
