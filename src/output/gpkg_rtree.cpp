@@ -1,6 +1,7 @@
 #include "output/gpkg_rtree.hpp"
 
 #include "output/output_dataset.hpp"
+#include "util/radix_sort.hpp"
 
 #include "redline/error.hpp"
 
@@ -105,8 +106,10 @@ struct Node {
     }
 };
 
-/// Sort-tile-recursive packing of one level: cells -> nodes of at most `fanout`.
-std::vector<Node> pack(std::vector<Cell>& cells, std::size_t fanout)
+/// Sort-tile-recursive packing of one level: cells -> nodes of at most
+/// `fanout`. The cells end up in id order; `node_of`, when given, is filled
+/// with the node (an index into the result) each of them went to.
+std::vector<Node> pack(std::vector<Cell>& cells, std::size_t fanout, std::vector<std::uint32_t>* node_of = nullptr)
 {
     const std::size_t n = cells.size();
     const std::size_t nodes = (n + fanout - 1) / fanout;
@@ -121,9 +124,12 @@ std::vector<Node> pack(std::vector<Cell>& cells, std::size_t fanout)
     std::vector<std::pair<double, std::uint32_t>> order(n);
     for (std::size_t i = 0; i < n; ++i)
         order[i] = {cells[i].box.cx(), static_cast<std::uint32_t>(i)};
-    std::sort(order.begin(), order.end());
+    // Stable by the centre alone: positions are in order, so ties keep it.
+    radix_sort(order, [](const std::pair<double, std::uint32_t>& p) { return ordered_key(p.first); });
     std::vector<Node> out;
     out.reserve(nodes + slices);
+    if (node_of)
+        node_of->assign(n, 0);
     for (std::size_t s = 0; s < n; s += per_slice) {
         const auto first = order.begin() + static_cast<std::ptrdiff_t>(s);
         const auto end = order.begin() + static_cast<std::ptrdiff_t>(std::min(n, s + per_slice));
@@ -134,8 +140,11 @@ std::vector<Node> pack(std::vector<Cell>& cells, std::size_t fanout)
             const auto stop = it + std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(fanout), end - it);
             Node node;
             node.cells.reserve(static_cast<std::size_t>(stop - it));
-            for (; it < stop; ++it)
+            for (; it < stop; ++it) {
                 node.cells.push_back(cells[it->second]);
+                if (node_of)
+                    (*node_of)[it->second] = static_cast<std::uint32_t>(out.size());
+            }
             out.push_back(std::move(node));
         }
     }
@@ -195,7 +204,8 @@ PackedTree pack_tree(const std::vector<Envelope>& envelopes, std::size_t fanout)
     cells.reserve(envelopes.size());
     for (const Envelope& e : envelopes)
         cells.push_back(Cell{e.fid, Box{e.min_x, e.max_x, e.min_y, e.max_y}});
-    t.levels.push_back(pack(cells, fanout));
+    std::vector<std::uint32_t> leaf_of; // cell (in fid order) -> its leaf
+    t.levels.push_back(pack(cells, fanout, &leaf_of));
     while (t.levels.back().size() > 1) {
         std::vector<Cell> up;
         up.reserve(t.levels.back().size());
@@ -214,12 +224,11 @@ PackedTree pack_tree(const std::vector<Envelope>& envelopes, std::size_t fanout)
         for (Node& n : t.levels[l])
             for (Cell& cell : n.cells)
                 cell.id = t.levels[l - 1][static_cast<std::size_t>(cell.id)].number;
-    // rowid -> leaf, in rowid order (cheap B-tree appends).
-    t.rowids.reserve(envelopes.size());
-    for (const Node& n : t.levels.front())
-        for (const Cell& cell : n.cells)
-            t.rowids.emplace_back(cell.id, n.number);
-    std::sort(t.rowids.begin(), t.rowids.end());
+    // rowid -> leaf, in rowid order (cheap B-tree appends): the leaves'
+    // cells are in fid order, each knows its leaf.
+    t.rowids.reserve(cells.size());
+    for (std::size_t i = 0; i < cells.size(); ++i)
+        t.rowids.emplace_back(cells[i].id, t.levels.front()[leaf_of[i]].number);
     return t;
 }
 
