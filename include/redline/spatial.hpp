@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <deque>
+#include <memory>
 
 namespace redline {
 
@@ -22,8 +23,10 @@ struct Overlap {
     int dim = 0;         ///< dimension measured: 0 (intersects), 1 (length), 2 (area)
     double amount = NAN; ///< m² or m; NaN when dim is 0
     /// site ∩ feature (the evidence); set when hit, except when it is the
-    /// whole site and the site carries its WKB (evidence_wkb returns that)
-    geos::GeomPtr piece;
+    /// whole site and the site carries its WKB (evidence_wkb returns that).
+    /// Shared: the overlap memo hands the same piece to every check that
+    /// asks (all on the thread whose GEOS context made it).
+    std::shared_ptr<GEOSGeometry> piece;
     bool whole_site = false; ///< the part is the whole site
     /// The site is within the (polygonal) feature, boundary aside (GEOS
     /// contains); measured for line and polygon sites only.

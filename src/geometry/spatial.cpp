@@ -132,18 +132,7 @@ bool site_intersects(Workspace& ws, const Site& site, const Layer& layer, std::s
         ctx, GEOSPreparedIntersects_r(ctx.handle(), ws.prepared(layer, i), site.geometry), "intersects");
 }
 
-Overlap copy(geos::Context& ctx, const Overlap& o)
-{
-    Overlap out;
-    out.hit = o.hit;
-    out.dim = o.dim;
-    out.amount = o.amount;
-    out.whole_site = o.whole_site;
-    out.contained = o.contained;
-    if (o.piece)
-        out.piece = geos::clone(ctx, o.piece.get());
-    return out;
-}
+
 
 Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std::size_t i,
                         const Tolerances& tol);
@@ -156,8 +145,8 @@ Overlap overlap(Workspace& ws, const Site& site, const Layer& layer, std::size_t
     if (!site.memo)
         return measure_overlap(ws, site, layer, i, tol);
     if (const Overlap* known = site.memo->find(layer, i, tol))
-        return copy(ws.ctx(), *known);
-    return copy(ws.ctx(), site.memo->add(layer, i, tol, measure_overlap(ws, site, layer, i, tol)));
+        return *known; // the piece shared, not copied
+    return site.memo->add(layer, i, tol, measure_overlap(ws, site, layer, i, tol));
 }
 
 namespace {
