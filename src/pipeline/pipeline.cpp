@@ -53,11 +53,21 @@ void lower_this_thread(int levels)
 LanePool::LanePool(std::size_t lanes)
 {
     m_threads.reserve(lanes);
-    for (std::size_t t = 0; t < lanes; ++t)
-        m_threads.emplace_back([this, t] { loop(t); });
+    try {
+        for (std::size_t t = 0; t < lanes; ++t)
+            m_threads.emplace_back([this, t] { loop(t); });
+    } catch (...) { // no thread to be had: stop those started, then say so
+        stop();
+        throw;
+    }
 }
 
 LanePool::~LanePool()
+{
+    stop();
+}
+
+void LanePool::stop()
 {
     {
         std::lock_guard lock(m_mutex);
@@ -65,7 +75,8 @@ LanePool::~LanePool()
     }
     m_changed.notify_all();
     for (auto& th : m_threads)
-        th.join();
+        if (th.joinable())
+            th.join();
 }
 
 void LanePool::run(const Job& job)

@@ -61,7 +61,7 @@ private:
 
 /// The screening threads of a pipelined run, started once and kept for
 /// every chunk: run(job) has each lane t call job(t) and returns when all
-/// have, rethrowing the first exception a lane threw. The lanes run a few
+/// have, rethrowing the first exception a lane threw. The lanes run three
 /// nice levels below the caller and the sink and reader threads: those are
 /// the serial stages, and on a machine with as many cores as lanes a writer
 /// that has to share a core with the lanes falls behind, fills its queue and
@@ -80,6 +80,7 @@ public:
 
 private:
     void loop(std::size_t lane);
+    void stop(); ///< stops and joins every lane
 
     std::mutex m_mutex;
     std::condition_variable m_changed;
