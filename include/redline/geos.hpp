@@ -1,4 +1,6 @@
-// RAII over the GEOS reentrant C API. One Context per thread; every
+// RAII over the GEOS reentrant C API. A Context is never used by two
+// threads at once (one per Engine::Worker, which a run may move from one
+// thread to another between sites, and one per loading thread); every
 // GEOSGeometry* that redline owns sits in a GeomPtr whose deleter carries
 // the context that must destroy it. Error codes become exceptions here and
 // nowhere else.

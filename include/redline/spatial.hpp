@@ -25,7 +25,9 @@ struct Overlap {
     /// site ∩ feature (the evidence); set when hit, except when it is the
     /// whole site and the site carries its WKB (evidence_wkb returns that).
     /// Shared: the overlap memo hands the same piece to every check that
-    /// asks (all on the thread whose GEOS context made it).
+    /// asks. Made and freed with the GEOS context of the Engine::Worker that
+    /// measured it, and never used by two threads at once (a worker screens
+    /// one site at a time, on whichever lane thread runs it).
     std::shared_ptr<GEOSGeometry> piece;
     bool whole_site = false; ///< the part is the whole site
     /// The site is within the (polygonal) feature, boundary aside (GEOS
