@@ -22,10 +22,6 @@ inline std::size_t bucket_of(double v, double v0, double scale, std::size_t n)
     return c >= last ? n - 1 : static_cast<std::size_t>(c);
 }
 
-} // namespace redline
-
-namespace redline {
-
 /// A grid of about `cells` cells over a box, as square as the box allows
 /// (at most `max_side` a side): the column and row of any coordinate
 /// (bucket_of, so monotone; outside the box, the nearest edge's).

@@ -132,8 +132,6 @@ bool site_intersects(Workspace& ws, const Site& site, const Layer& layer, std::s
         ctx, GEOSPreparedIntersects_r(ctx.handle(), ws.prepared(layer, i), site.geometry), "intersects");
 }
 
-
-
 Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std::size_t i,
                         const Tolerances& tol);
 
@@ -200,7 +198,7 @@ Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std
         out.whole_site = GEOSGeomTypeId_r(ctx.handle(), site.geometry) != GEOS_GEOMETRYCOLLECTION;
     } else {
         piece = geos::intersection(ctx, site.geometry, ws.geometry(layer, i));
-        if (overlay_decides && GEOSisEmpty_r(ctx.handle(), piece.get()) == 1)
+        if (overlay_decides && geos::is_empty(ctx, piece.get()))
             return Overlap{};
     }
     out.amount = out.dim == 2 ? geos::area(ctx, piece.get()) : geos::length(ctx, piece.get());
