@@ -632,15 +632,22 @@ RingRelation FeatureIndex::relate_ring(const std::vector<Point>& ring) const
         return RingRelation::outside;
     if (const auto cells = box_cells(box); cells != kCellMixed)
         return cells == kCellInterior ? RingRelation::inside : RingRelation::outside;
+    // Every vertex located (the last repeats the first): all of one kind,
+    // interior or exterior, may prove inside or apart; any exterior one
+    // proves "not inside" whatever the others are.
     const PointLocation first = locate(ring[0]);
-    if (first == PointLocation::boundary)
-        return RingRelation::unknown;
-    for (std::size_t k = 1; k + 1 < ring.size(); ++k)
-        if (locate(ring[k]) != first)
-            return RingRelation::unknown;
-    if (!clear_of(m_levels.size() - 1, 0, ring, box))
-        return RingRelation::unknown;
-    return first == PointLocation::interior ? RingRelation::inside : RingRelation::outside;
+    bool same = first != PointLocation::boundary;
+    bool exterior = first == PointLocation::exterior;
+    for (std::size_t k = 1; k + 1 < ring.size(); ++k) {
+        const PointLocation at = locate(ring[k]);
+        same = same && at == first;
+        exterior = exterior || at == PointLocation::exterior;
+        if (!same && exterior)
+            return RingRelation::not_inside;
+    }
+    if (same && clear_of(m_levels.size() - 1, 0, ring, box))
+        return first == PointLocation::interior ? RingRelation::inside : RingRelation::outside;
+    return exterior ? RingRelation::not_inside : RingRelation::unknown;
 }
 
 } // namespace redline

@@ -34,9 +34,11 @@ namespace redline {
 enum class PointLocation { interior, boundary, exterior };
 
 /// What relate_ring() proves of a simple polygon (a site's shell) and the
-/// feature: within its interior, disjoint from it, or nothing (their
-/// boundaries meet somewhere, or a ring of the feature lies in the polygon).
-enum class RingRelation { inside, outside, unknown };
+/// feature: within its interior, disjoint from it, not within it (a vertex
+/// lies in the feature's exterior; whether they meet is left open), or
+/// nothing (their boundaries meet somewhere, or a ring of the feature lies
+/// in the polygon).
+enum class RingRelation { inside, outside, not_inside, unknown };
 
 class FeatureIndex {
 public:
@@ -70,9 +72,11 @@ public:
     /// ring's edges, its vertices are all interior and no vertex of the
     /// feature lies in the polygon — then the polygon is within the
     /// feature's interior (GEOS contains); `outside` likewise with every
-    /// vertex exterior (GEOS intersects is false); else `unknown`. Every
-    /// test is an exact orientation (the one locate() uses), and any
-    /// touching gives `unknown`, so a proven answer is GEOS's answer.
+    /// vertex exterior (GEOS intersects is false); else `not_inside` when
+    /// some vertex is exterior (GEOS contains is false: a point of the
+    /// polygon lies outside the feature), else `unknown`. Every test is an
+    /// exact orientation (the one locate() uses), and any touching gives
+    /// `not_inside` or `unknown`, so a proven answer is GEOS's answer.
     RingRelation relate_ring(const std::vector<Point>& ring) const;
 
     std::size_t vertex_count() const { return m_pts.size(); }

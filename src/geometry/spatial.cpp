@@ -169,6 +169,8 @@ Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std
                 proven = index->relate_ring(shell);
     if (proven == RingRelation::outside)
         return out;
+    // (not_inside: a vertex of the site is outside the feature, so GEOS
+    // contains is false and need not be asked.)
     out.contained = proven == RingRelation::inside ||
                     (proven == RingRelation::unknown && fdim == 2 && site.dimension > 0 &&
                      geos::predicate(ctx, GEOSPreparedContains_r(ctx.handle(), ws.prepared(layer, i), site.geometry),
@@ -177,8 +179,8 @@ Overlap measure_overlap(Workspace& ws, const Site& site, const Layer& layer, std
     // always intersect: the overlay below says so without GEOS's prepared
     // intersects first, and an empty overlay is "apart", as intersects
     // would have said.
-    const bool overlay_decides = proven == RingRelation::unknown && fdim == 2 && site.dimension == 2 &&
-                                 layer.point_index(i) != nullptr;
+    const bool overlay_decides = (proven == RingRelation::unknown || proven == RingRelation::not_inside) &&
+                                 fdim == 2 && site.dimension == 2 && layer.point_index(i) != nullptr;
     if (!out.contained && !overlay_decides && !site_intersects(ws, site, layer, i))
         return out;
     out.dim = std::min(site.dimension, fdim);
