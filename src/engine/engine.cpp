@@ -11,6 +11,7 @@
 #include "geometry/coords.hpp"
 #include "redline/error.hpp"
 #include "geometry/geometry_text.hpp"
+#include "geometry/valid_proof.hpp"
 #include "util/text.hpp"
 
 #include <ogr_api.h>
@@ -251,7 +252,8 @@ void undo_web_datum(const Application& app, const OGRSpatialReference& from, OGR
 geos::GeomPtr valid_geos(geos::Context& ctx, geos::GeomPtr geom, int& dim, std::vector<unsigned char>& wkb)
 {
     dim = geos::dimension(ctx, geom.get());
-    if (!geos::predicate(ctx, GEOSisValid_r(ctx.handle(), geom.get()), "isValid")) {
+    // (The proof answers most parcels, GEOS the rest: valid_proof.hpp.)
+    if (!proven_valid(ctx, geom.get()) && !geos::predicate(ctx, GEOSisValid_r(ctx.handle(), geom.get()), "isValid")) {
         geos::GeomPtr fixed = geos::own(ctx, GEOSMakeValid_r(ctx.handle(), geom.get()), "make-valid");
         geom = geos::keep_dimension(ctx, fixed.get(), dim);
         if (geos::is_empty(ctx, geom.get()))

@@ -3,6 +3,7 @@
 #include "geometry/convert.hpp"
 #include "geometry/feature_index.hpp"
 #include "geometry/packed_rtree.hpp"
+#include "geometry/valid_proof.hpp"
 #include "redline/error.hpp"
 #include "io/gdal.hpp"
 #include "util/text.hpp"
@@ -71,7 +72,9 @@ Repair check_and_repair(geos::Context& ctx, LayerFeature& lf)
     Repair r;
     geos::GeomPtr gg = geos::from_wkb(ctx, lf.wkb);
     const int dim = geos::dimension(ctx, gg.get());
-    if (!geos::predicate(ctx, GEOSisValid_r(ctx.handle(), gg.get()), "isValid")) {
+    // The proof answers most features (rings that never meet) for a
+    // fraction of IsValidOp's cost; GEOS answers the rest.
+    if (!proven_valid(ctx, gg.get()) && !geos::predicate(ctx, GEOSisValid_r(ctx.handle(), gg.get()), "isValid")) {
         char* reason = GEOSisValidReason_r(ctx.handle(), gg.get());
         r.reason = reason ? reason : "invalid";
         if (reason)
