@@ -211,14 +211,44 @@ gpkg::BlobGeometry GdalResultWriter::put_geometry(gpkg::TableRows& t, const std:
     return gpkg::geometry_blob(wkb.data(), wkb.size(), 0, m_scratch);
 }
 
+namespace {
+
+/// join(r.rule_ids(), ",") into `out`: the same ids, without a vector of
+/// copies for each row.
+void rule_ids_into(const SiteResult& r, std::string& out)
+{
+    out.clear();
+    bool first = true;
+    for (std::size_t i = 0; i < r.findings.size(); ++i) {
+        const Finding& f = r.findings[i];
+        if (f.outcome == Outcome::Info)
+            continue;
+        bool seen = false;
+        for (std::size_t j = 0; j < i && !seen; ++j)
+            seen = r.findings[j].outcome != Outcome::Info && r.findings[j].rule_id == f.rule_id;
+        if (seen)
+            continue;
+        if (!first)
+            out += ',';
+        out += f.rule_id;
+        first = false;
+    }
+}
+
+} // namespace
+
 void GdalResultWriter::write_site_row(const SiteResult& r, const Application& app)
 {
     gpkg::TableRows& t = *m_site_rows;
     for (std::size_t i = 0; i < m_input_field_index.size() && i < app.attributes.size(); ++i)
         if (const auto& v = app.attributes[i].second)
             bind_input(m_input_field_index[i], *v);
-    const std::string rule_ids = join(r.rule_ids(), ","), townships = join(r.townships, ";"),
-                      units = join(r.units, ";");
+    // The three lists joined into strings kept from row to row: no
+    // allocation a row (the GeoPackage path writes a million of them).
+    rule_ids_into(r, m_rule_ids);
+    join_into(m_townships, r.townships, ";");
+    join_into(m_units, r.units, ";");
+    const std::string &rule_ids = m_rule_ids, &townships = m_townships, &units = m_units;
     t.text(m_sf.site_id, r.site_id);
     t.text(m_sf.verdict, outcome_name(r.verdict));
     t.integer(m_sf.fail_count, static_cast<int>(r.count(Outcome::Fail)));

@@ -98,6 +98,7 @@ private:
     /// Of the sites' layout: a number or date given as text, converted by OGR itself.
     gdal::FeaturePtr m_convert;
     std::vector<unsigned char> m_reprojected, m_scratch; ///< put_geometry()'s (--t_srs)
+    std::string m_rule_ids, m_townships, m_units;       ///< write_site_row()'s, reused row after row
     /// Field indexes of the result fields (SetField by name costs a search).
     struct SiteFields {
         int site_id, verdict, fail_count, conditional_count, incomplete_count, rule_ids, township,

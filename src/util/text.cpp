@@ -89,12 +89,18 @@ std::string format_number(double v, int decimals)
 std::string join(const std::vector<std::string>& parts, std::string_view sep)
 {
     std::string out;
+    join_into(out, parts, sep);
+    return out;
+}
+
+void join_into(std::string& out, const std::vector<std::string>& parts, std::string_view sep)
+{
+    out.clear();
     for (std::size_t i = 0; i < parts.size(); ++i) {
         if (i)
             out += sep;
         out += parts[i];
     }
-    return out;
 }
 
 std::vector<std::string> split(std::string_view s, char sep)

@@ -20,6 +20,8 @@ std::string format_number(double v, int decimals = 2);
 /// `s` with &, <, >, " and ' escaped for HTML and XML text and attribute values.
 std::string html_escape(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+/// join() into `out`, whose storage is reused (no allocation once it is large enough).
+void join_into(std::string& out, const std::vector<std::string>& parts, std::string_view sep);
 std::vector<std::string> split(std::string_view s, char sep);
 /// A file's modification time as ISO 8601 UTC ("" when it cannot be read).
 std::string file_modified_utc(const std::string& path);
