@@ -10,10 +10,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <unordered_map>
+#include <vector>
 
 namespace redline::plugins {
 
@@ -83,6 +86,36 @@ private:
         for (std::size_t r = 0; r < csv.rows.size(); ++r) {
             m_rows.push_back(parse_row(csv.rows[r], idx, static_cast<int>(csv.row_lines[r]), ids, env));
         }
+        m_everywhere.clear();
+        m_by_scope.clear();
+        for (std::uint32_t r = 0; r < m_rows.size(); ++r)
+            (m_rows[r].scope == "*" ? m_everywhere : m_by_scope[m_rows[r].scope]).push_back(r);
+    }
+
+    /// Rows in a table this long are scanned for each unit; a longer one (a
+    /// bureau's list has rows for each of its thousands of units) is looked
+    /// up by scope.
+    static constexpr std::size_t kScanRows = 32;
+
+    /// The rows whose scope matches `unit` (`*`, its key or its type), in
+    /// table order.
+    void rows_for(const LayerFeature& unit, std::vector<std::uint32_t>& out) const
+    {
+        out.clear();
+        if (m_rows.size() <= kScanRows) {
+            for (std::uint32_t r = 0; r < m_rows.size(); ++r) {
+                const std::string& scope = m_rows[r].scope;
+                if (scope == "*" || scope == unit.key || scope == unit.type)
+                    out.push_back(r);
+            }
+            return;
+        }
+        out = m_everywhere;
+        for (const std::string* scope : {&unit.key, &unit.type})
+            if (const auto it = m_by_scope.find(*scope); it != m_by_scope.end())
+                out.insert(out.end(), it->second.begin(), it->second.end());
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
     }
 
     /// Column positions of rule_id, scope, industries, effect, dimension, clause, basis.
@@ -185,12 +218,12 @@ private:
 
     void do_evaluate(const Site& site, Workspace& ws, std::vector<Finding>& out) const override
     {
+        std::vector<std::uint32_t> rows;
         for (Hit& h : overlaps(ws, site, m_subset, tolerances())) {
             const LayerFeature& unit = m_subset.layer->feature(h.feature);
-            for (std::size_t ri = 0; ri < m_rows.size(); ++ri) {
+            rows_for(unit, rows);
+            for (const std::uint32_t ri : rows) {
                 const Row& row = m_rows[ri];
-                if (row.scope != "*" && row.scope != unit.key && row.scope != unit.type)
-                    continue;
                 if (!row.industries.matches(site.industry))
                     continue;
                 Finding f = make_finding();
@@ -245,6 +278,8 @@ private:
     std::string m_table_path;
     LayerSubset m_subset;
     std::vector<Row> m_rows;
+    std::vector<std::uint32_t> m_everywhere;                                 ///< rows scoped `*`
+    std::unordered_map<std::string, std::vector<std::uint32_t>> m_by_scope; ///< the others, by scope
     std::vector<std::string>* m_warnings = nullptr;
 };
 

@@ -220,3 +220,66 @@ TEST_CASE("access_list makes an empty or unparsable site an ERROR", "[access_lis
         CHECK(access_rows(r).empty());
     }
 }
+
+TEST_CASE("a long access list (looked up by scope) applies the same rows, in table order, as a scan",
+          "[access_list]")
+{
+    // 400 rows cycling through unit keys, unit types, `*`, a key no unit has
+    // and industries that do and do not match: past the length at which the
+    // check stops scanning the table for each unit.
+    const std::vector<std::string> scopes = {"ZH001", "重点管控", "*", "ZH003", "ZH999", "优先保护", "ZH002", "一般管控"};
+    const std::vector<std::string> industries = {"", "C33", "C26", "C3360;C1311"};
+    const std::vector<std::string> effects = {"allow", "restrict", "prohibit"};
+    std::string table = "rule_id,scope,industries,effect,dimension,clause,basis\n";
+    struct Spec {
+        std::string id, scope, industries, effect;
+    };
+    std::vector<Spec> specs;
+    for (int k = 0; k < 400; ++k) {
+        const Spec s{"R" + std::to_string(k), scopes[k % scopes.size()], industries[(k / 3) % industries.size()],
+                     effects[(k / 5) % effects.size()]};
+        specs.push_back(s);
+        table += s.id + "," + s.scope + "," + s.industries + "," + s.effect + ",空间布局约束,条款" +
+                 std::to_string(k) + ",依据\n";
+    }
+    // The rows a scan would apply in a unit (key, type) to an industry, in order.
+    auto expected = [&](const std::string& key, const std::string& type, const std::string& industry) {
+        std::vector<std::string> out;
+        for (const Spec& s : specs) {
+            if (s.scope != "*" && s.scope != key && s.scope != type)
+                continue;
+            const bool any = s.industries.empty();
+            const bool c33 = industry.rfind("C33", 0) == 0 && s.industries.find("C33") != std::string::npos;
+            const bool c26 = industry.rfind("C26", 0) == 0 && s.industries.find("C26") != std::string::npos;
+            const bool exact = s.industries.find(industry) != std::string::npos;
+            if (any || c33 || c26 || exact)
+                out.push_back(s.id + "@" + key);
+        }
+        return out;
+    };
+    Fixture fx;
+    write_units(fx, table);
+    struct Probe {
+        std::string wkt, industry;
+        std::vector<std::pair<std::string, std::string>> units; // (key, type) in the order overlapped
+    };
+    const std::vector<Probe> probes = {
+        {"POINT(50 50)", "C3360", {{"ZH001", "优先保护"}}},
+        {"POINT(350 50)", "C2614", {{"ZH003", "一般管控"}}},
+        {"POINT(150 50)", "C1311", {{"ZH002", "重点管控"}}},
+        {square(50, 0, 100), "C3360", {{"ZH001", "优先保护"}, {"ZH002", "重点管控"}}},
+    };
+    for (const Probe& p : probes) {
+        INFO(p.wkt << " " << p.industry);
+        const SiteResult r = fx.screen(p.wkt, p.industry);
+        REQUIRE(r.verdict != Outcome::Error);
+        std::vector<std::string> got, want;
+        for (const auto& f : access_rows(r))
+            got.push_back(f.rule_id + "@" + f.feature_key);
+        for (const auto& [key, type] : p.units)
+            for (const std::string& e : expected(key, type, p.industry))
+                want.push_back(e);
+        CHECK(got.size() > 50);
+        CHECK(got == want);
+    }
+}
