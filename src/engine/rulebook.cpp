@@ -57,6 +57,16 @@ YAML::Node read_yaml(const std::string& path, Rulebook& rb)
 }
 
 /// rulebook, name, version, the CRSs, the tolerances, industry_classes.
+/// "" when `path` exists, else what is wrong with it: not found, or a name
+/// the system refuses (too long, ...), which std::filesystem would throw.
+std::string missing_file(const std::string& path)
+{
+    std::error_code ec;
+    if (fs::exists(path, ec))
+        return "";
+    return "file not found: " + path + (ec && ec != std::errc::no_such_file_or_directory ? " (" + ec.message() + ")" : "");
+}
+
 void read_header(const Params& top, Rulebook& rb)
 {
     auto version = top.optional_string("rulebook");
@@ -92,8 +102,8 @@ void read_header(const Params& top, Rulebook& rb)
 
     if (auto ic = top.optional_string("industry_classes")) {
         rb.industry_classes_path = rb.resolve(*ic);
-        if (!fs::exists(rb.industry_classes_path))
-            top.fail("industry_classes", "file not found: " + rb.industry_classes_path);
+        if (const std::string problem = missing_file(rb.industry_classes_path); !problem.empty())
+            top.fail("industry_classes", problem);
         rb.industry_classes =
             IndustryClasses::load(rb.industry_classes_path, IndustryTable::gbt4754_2017());
     }
@@ -117,8 +127,8 @@ void read_layers(const Params& top, Rulebook& rb)
         lp.reject_unknown_keys();
         bool remote = def.source.rfind("PG:", 0) == 0 || def.source.rfind("/vsi", 0) == 0 ||
                       def.source.find("://") != std::string::npos;
-        if (!remote && !fs::exists(def.source))
-            lp.fail("source", "file not found: " + def.source);
+        if (const std::string problem = remote ? std::string() : missing_file(def.source); !problem.empty())
+            lp.fail("source", problem);
         rb.layers.push_back(std::move(def));
     }
     if (rb.layers.empty())

@@ -87,6 +87,11 @@ const std::vector<Case> k_cases = {
      "  zones: {source: nowhere.gpkg, layer: zones, key: code}\n"
      "checks:\n  - {id: OV, type: overlap, layer: zones}\n",
      5, "source", "nowhere.gpkg"},
+    {"a layer source whose name the system refuses (too long): an error, not a crash",
+     "rulebook: 1\nname: errors\nworking_crs: EPSG:4549\nlayers:\n"
+     "  zones: {source: " + std::string(300, 'n') + ".gpkg, layer: zones, key: code}\n"
+     "checks:\n  - {id: OV, type: overlap, layer: zones}\n",
+     5, "source", "file not found"},
     {"an unsupported rulebook version", "rulebook: 2\n" + k_head.substr(12) +
                                             "  - {id: OV, type: overlap, layer: zones}\n",
      1, "rulebook", "version"},
