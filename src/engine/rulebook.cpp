@@ -56,7 +56,6 @@ YAML::Node read_yaml(const std::string& path, Rulebook& rb)
     return root;
 }
 
-/// rulebook, name, version, the CRSs, the tolerances, industry_classes.
 /// "" when `path` exists, else what is wrong with it: not found, or a name
 /// the system refuses (too long, ...), which std::filesystem would throw.
 std::string missing_file(const std::string& path)
@@ -67,6 +66,7 @@ std::string missing_file(const std::string& path)
     return "file not found: " + path + (ec && ec != std::errc::no_such_file_or_directory ? " (" + ec.message() + ")" : "");
 }
 
+/// rulebook, name, version, the CRSs, the tolerances, industry_classes.
 void read_header(const Params& top, Rulebook& rb)
 {
     auto version = top.optional_string("rulebook");
