@@ -2,7 +2,9 @@
 # Runs one fuzz target briefly on its seed corpus, or the sanitized unit
 # tests, from the sanitizer build that `.ci/setup --tests` makes (build-san:
 # clang, -DREDLINE_SANITIZE=ON -DREDLINE_FUZZ=ON). Exit 77 (ctest: skipped)
-# when that build is absent.
+# only when that build is absent: libFuzzer's own exit code for a crash is
+# also 77 (-error_exitcode), so a found bug is made exit 1 (ctest: failed),
+# with the input that did it in the output.
 #   smoke.sh BUILD_SAN fuzz TARGET CORPUS_DIR
 #   smoke.sh BUILD_SAN unit
 set -euo pipefail
@@ -21,7 +23,7 @@ case "$mode" in
     # A fresh copy of the seeds: new inputs found by the smoke run are not kept.
     cd "$work"
     "$exe" -runs="${FUZZ_RUNS:-20000}" -max_total_time="${FUZZ_SECONDS:-30}" -max_len=4096 \
-      -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$work/" "$work"
+      -timeout=20 -rss_limit_mb=4096 -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 -artifact_prefix="$work/" "$work"
     ;;
   unit)
     exe="$build/tests/redline_tests"
