@@ -1,5 +1,7 @@
 #include "io/gdal.hpp"
 
+#include "io/prefetch.hpp"
+
 #include "redline/error.hpp"
 
 #include <cpl_conv.h>
@@ -103,6 +105,7 @@ DatasetPtr open_vector(const std::string& source, const std::string& what,
                        const std::vector<std::string>& open_options)
 {
     initialise();
+    io::prefetch_file(source); // a file not in the page cache is then read at the disk's pace, not a page at a time
     ErrorCapture capture;
     std::vector<const char*> opts;
     for (const auto& o : open_options)
