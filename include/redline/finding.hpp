@@ -94,6 +94,23 @@ struct SiteResult {
     const Finding* eia_finding() const;
     /// Distinct rule ids of non-INFO findings, in finding order.
     std::vector<std::string> rule_ids() const;
+    /// Calls `each(std::string_view id)` for each of rule_ids(), in order,
+    /// copying nothing (the GeoPackage writer joins them a million times).
+    template <class Each> void for_each_rule_id(Each&& each) const;
 };
+
+template <class Each> void SiteResult::for_each_rule_id(Each&& each) const
+{
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const Finding& f = findings[i];
+        if (f.outcome == Outcome::Info)
+            continue;
+        bool seen = false;
+        for (std::size_t j = 0; j < i && !seen; ++j)
+            seen = findings[j].outcome != Outcome::Info && findings[j].rule_id == f.rule_id;
+        if (!seen)
+            each(std::string_view(f.rule_id));
+    }
+}
 
 } // namespace redline

@@ -56,10 +56,7 @@ const Finding* SiteResult::eia_finding() const
 std::vector<std::string> SiteResult::rule_ids() const
 {
     std::vector<std::string> out;
-    for (const auto& f : findings)
-        if (f.outcome != Outcome::Info &&
-            std::find(out.begin(), out.end(), f.rule_id) == out.end())
-            out.push_back(f.rule_id);
+    for_each_rule_id([&out](std::string_view id) { out.emplace_back(id); });
     return out;
 }
 

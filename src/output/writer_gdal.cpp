@@ -213,26 +213,17 @@ gpkg::BlobGeometry GdalResultWriter::put_geometry(gpkg::TableRows& t, const std:
 
 namespace {
 
-/// join(r.rule_ids(), ",") into `out`: the same ids, without a vector of
-/// copies for each row.
+/// join(r.rule_ids(), ",") into `out`, without a vector of copies a row.
 void rule_ids_into(const SiteResult& r, std::string& out)
 {
     out.clear();
     bool first = true;
-    for (std::size_t i = 0; i < r.findings.size(); ++i) {
-        const Finding& f = r.findings[i];
-        if (f.outcome == Outcome::Info)
-            continue;
-        bool seen = false;
-        for (std::size_t j = 0; j < i && !seen; ++j)
-            seen = r.findings[j].outcome != Outcome::Info && r.findings[j].rule_id == f.rule_id;
-        if (seen)
-            continue;
+    r.for_each_rule_id([&](std::string_view id) {
         if (!first)
             out += ',';
-        out += f.rule_id;
+        out += id;
         first = false;
-    }
+    });
 }
 
 } // namespace

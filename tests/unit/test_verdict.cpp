@@ -293,3 +293,26 @@ TEST_CASE("a record's industry code is normalised before screening", "[verdict]"
     CHECK(r.verdict == Outcome::Pass);
     CHECK(r.industry == "C3360");
 }
+
+TEST_CASE("rule_ids lists each non-INFO rule once, in finding order; for_each_rule_id the same", "[verdict]")
+{
+    auto finding = [](std::string id, Outcome o) {
+        Finding f;
+        f.rule_id = std::move(id);
+        f.outcome = o;
+        return f;
+    };
+    SiteResult r;
+    CHECK(r.rule_ids().empty());
+    r.findings = {finding("AL-07", Outcome::Info), finding("RL-01", Outcome::Fail),
+                  finding("AL-07", Outcome::Conditional), finding("RL-01", Outcome::Conditional),
+                  finding("CAP", Outcome::Incomplete), finding("AL-09", Outcome::Info),
+                  finding("AL-07", Outcome::Fail)};
+    const std::vector<std::string> expected{"RL-01", "AL-07", "CAP"}; // AL-07's INFO row does not place it
+    CHECK(r.rule_ids() == expected);
+    std::vector<std::string> seen;
+    r.for_each_rule_id([&](std::string_view id) { seen.emplace_back(id); });
+    CHECK(seen == expected);
+    r.findings = {finding("AL-09", Outcome::Info)};
+    CHECK(r.rule_ids().empty()); // INFO only: no rule counts against the site
+}
