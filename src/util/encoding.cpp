@@ -244,8 +244,34 @@ std::string fold_fullwidth(std::string_view s)
     return out;
 }
 
+namespace {
+
+/// [+-]digits[.digits] (a digit at least), nothing else: what batches'
+/// figure columns nearly always hold, and what parse_figure() below would
+/// hand to parse_double() unchanged (no full-width forms, blanks, groups,
+/// exponent or unit), so parse_double() is asked at once -- the same answer
+/// without the copies.
+bool plain_decimal(std::string_view s)
+{
+    std::size_t i = !s.empty() && (s[0] == '+' || s[0] == '-') ? 1 : 0;
+    bool digits = false, point = false;
+    for (; i < s.size(); ++i) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digits = true;
+        else if (s[i] == '.' && !point)
+            point = true;
+        else
+            return false;
+    }
+    return digits;
+}
+
+} // namespace
+
 std::optional<double> parse_figure(std::string_view raw, std::string_view unit)
 {
+    if (plain_decimal(raw))
+        return parse_double(raw);
     const std::string s = trim(fold_fullwidth(raw));
     if (s.empty())
         return std::nullopt;

@@ -106,6 +106,37 @@ TEST_CASE("figures with full-width digits or a tonne unit parse; other units do 
     CHECK_FALSE(parse_figure("nan").has_value());
 }
 
+TEST_CASE("plain decimal figures parse as the full parser parses them", "[input]")
+{
+    // parse_figure() answers [+-]digits[.digits] at once; a trailing blank
+    // sends the same text through the whole parser, which trims it.
+    using encoding::parse_figure;
+    for (const char* s : {"0", "7", "-0", "+5", "-3", "12.5", "0.013", "1.", ".5", "-.5", "+.5", "007",
+                          "123456789012345678901234567890", "1.7976931348623157", "0.0000000000000000001",
+                          ".", "-", "+", "+-1", "--1", "1..2", "1.2.3", "-", ""})
+        CHECK(parse_figure(s) == parse_figure(std::string(s) + " "));
+    CHECK(parse_figure("0.013") == 0.013);
+    CHECK(parse_figure("-.5") == -0.5);
+    CHECK(parse_figure("1.") == 1.0);
+    CHECK_FALSE(parse_figure(".").has_value());
+    CHECK_FALSE(parse_figure("1..2").has_value());
+    // Every string of up to five characters of "0.+-5": 3,906 of them.
+    const std::string alphabet = "0.+-5";
+    std::vector<std::string> all{""};
+    for (int len = 1; len <= 5; ++len) {
+        const std::size_t from = all.size();
+        for (std::size_t k = 0; k < from; ++k)
+            if (all[k].size() == static_cast<std::size_t>(len - 1))
+                for (char c : alphabet)
+                    all.push_back(all[k] + c);
+    }
+    std::size_t differ = 0;
+    for (const auto& s : all)
+        differ += parse_figure(s) != parse_figure(s + " ");
+    CHECK(all.size() == 3906);
+    CHECK(differ == 0);
+}
+
 TEST_CASE("a gbk csv is detected, transcoded and read with its chinese intact", "[input]")
 {
     test::Fixture fx;
