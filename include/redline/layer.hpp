@@ -90,13 +90,13 @@ public:
 
 private:
     Layer(LayerDef def, std::size_t index);
-    /// Reads every feature (reprojected by `ct` when set); `whos` gets each
-    /// kept feature's name for messages.
-    void read_features(OGRLayer& layer, OGRCoordinateTransformation* ct,
-                       std::vector<std::string>& whos);
+    /// Reads every feature (reprojected by `ct` when set).
+    void read_features(OGRLayer& layer, OGRCoordinateTransformation* ct);
     /// Repairs invalid geometries (in parallel), drops the emptied ones,
     /// then builds the extent and the R-tree.
-    void repair_and_index(const std::vector<std::string>& whos, unsigned threads);
+    void repair_and_index(unsigned threads);
+    /// A feature's name in messages: "FID 7 (code=R1)".
+    std::string who(const LayerFeature& lf) const;
     struct RTree; // Boost.Geometry's, kept out of this header
     LayerDef m_def;
     std::size_t m_index;

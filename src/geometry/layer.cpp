@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <limits>
 #include <set>
+#include <unordered_set>
 
 namespace redline {
 
@@ -156,14 +157,17 @@ std::unique_ptr<Layer> Layer::load(const LayerDef& def, const OGRSpatialReferenc
         ct = gdal::make_transform(source_srs, working);
         out->m_reprojected = true;
     }
-    std::vector<std::string> whos;
-    out->read_features(*layer, ct.get(), whos);
-    out->repair_and_index(whos, threads);
+    out->read_features(*layer, ct.get());
+    out->repair_and_index(threads);
     return out;
 }
 
-void Layer::read_features(OGRLayer& layer, OGRCoordinateTransformation* ct,
-                          std::vector<std::string>& whos)
+std::string Layer::who(const LayerFeature& lf) const
+{
+    return "FID " + std::to_string(lf.fid) + (m_def.key.empty() ? "" : " (" + m_def.key + "=" + lf.key + ")");
+}
+
+void Layer::read_features(OGRLayer& layer, OGRCoordinateTransformation* ct)
 {
     const LayerDef& def = m_def;
     OGRFeatureDefn* defn = layer.GetLayerDefn();
@@ -183,7 +187,14 @@ void Layer::read_features(OGRLayer& layer, OGRCoordinateTransformation* ct,
     const int type_i = required(def.type, "type");
     apply_filter(layer, def.where, def);
 
-    std::set<std::string> keys;
+    // The count when the driver knows it without a scan (a GeoPackage or a
+    // shapefile without a filter): the features then never move while read.
+    const GIntBig expected = def.where.empty() ? layer.GetFeatureCount(FALSE) : -1;
+    std::unordered_set<std::string> keys;
+    if (expected > 0) {
+        m_features.reserve(static_cast<std::size_t>(expected));
+        keys.reserve(static_cast<std::size_t>(expected));
+    }
     std::set<std::string> reported_duplicates;
     layer.ResetReading();
     gdal::ErrorCapture capture;
@@ -201,32 +212,29 @@ void Layer::read_features(OGRLayer& layer, OGRCoordinateTransformation* ct,
             else
                 lf.values.emplace_back(std::nullopt);
         }
-        const std::string who = "FID " + std::to_string(lf.fid) +
-                                (key_i >= 0 ? " (" + def.key + "=" + lf.key + ")" : "");
         if (key_i >= 0 && lf.key.empty())
-            m_issues.push_back({lf.key, who + ": missing key"});
+            m_issues.push_back({lf.key, who(lf) + ": missing key"});
         else if (!keys.insert(lf.key).second && reported_duplicates.insert(lf.key).second)
             m_issues.push_back({lf.key, "duplicate key '" + lf.key + "'"});
 
         OGRGeometry* g = f->GetGeometryRef();
         if (!g || g->IsEmpty()) {
-            m_issues.push_back({lf.key, who + ": no geometry; the feature cannot be checked"});
+            m_issues.push_back({lf.key, who(lf) + ": no geometry; the feature cannot be checked"});
             continue;
         }
         if (ct && g->transform(ct) != OGRERR_NONE) {
             m_issues.push_back(
-                {lf.key, who + ": cannot be transformed to the working CRS; the feature cannot be checked"});
+                {lf.key, who(lf) + ": cannot be transformed to the working CRS; the feature cannot be checked"});
             continue;
         }
         lf.wkb = ogr_to_wkb(*g);
-        whos.push_back(who);
         m_features.push_back(std::move(lf));
     }
     if (capture.has_failure())
         throw LayerError("layer '" + def.name + "': reading failed: " + capture.failures());
 }
 
-void Layer::repair_and_index(const std::vector<std::string>& whos, unsigned threads)
+void Layer::repair_and_index(unsigned threads)
 {
     // Validity and repair are the costly part of loading: spread them over
     // the cores, one GEOS context per thread; the results do not depend on
@@ -243,10 +251,10 @@ void Layer::repair_and_index(const std::vector<std::string>& whos, unsigned thre
         LayerFeature& lf = m_features[i];
         if (!repairs[i].reason.empty()) {
             ++m_repaired;
-            m_issues.push_back({lf.key, whos[i] + ": invalid geometry (" + repairs[i].reason +
+            m_issues.push_back({lf.key, who(lf) + ": invalid geometry (" + repairs[i].reason +
                                             ") repaired with make-valid"});
             if (repairs[i].emptied) {
-                m_issues.push_back({lf.key, whos[i] + ": nothing left after repair"});
+                m_issues.push_back({lf.key, who(lf) + ": nothing left after repair"});
                 continue;
             }
         }

@@ -315,6 +315,31 @@ TEST_CASE("an invalid layer geometry is repaired and reported, never skipped", "
     CHECK(zones.issues()[0].key == "BOW");
 }
 
+TEST_CASE("a layer's problems are each named by FID and key, in the order found", "[rulebook][layer]")
+{
+    Fixture fx;
+    fx.layer("zones", {{"POLYGON((0 0,100 100,100 0,0 100,0 0))", {{"code", std::string("BOW")}}},
+                       {"POLYGON((0 0,10 0,10 10,0 10,0 0))", {{"code", std::string("")}}},
+                       {"POLYGON((20 0,30 0,30 10,20 10,20 0))", {{"code", std::string("A")}}},
+                       {"POLYGON((40 0,50 0,50 10,40 10,40 0))", {{"code", std::string("A")}}},
+                       {"POLYGON EMPTY", {{"code", std::string("E")}}},
+                       {"POLYGON((60 0,70 0,70 10,60 10,60 0))", {{"code", std::string("A")}}}});
+    fx.rulebook("  - {id: OV, type: overlap, layer: zones}\n");
+    const Layer& zones = fx.engine().layers().get("zones");
+    CHECK(zones.size() == 5); // the empty one cannot be checked; the repeated keys are kept
+    CHECK(zones.repaired_count() == 1);
+    std::vector<std::string> what;
+    for (const auto& i : zones.issues())
+        what.push_back(i.key + " | " + i.what);
+    const std::vector<std::string> expected{
+        " | FID 2 (code=): missing key",
+        "A | duplicate key 'A'", // once, however often it repeats
+        "E | FID 5 (code=E): no geometry; the feature cannot be checked",
+        "BOW | FID 1 (code=BOW): invalid geometry (Self-intersection[50 50]) repaired with make-valid",
+    };
+    CHECK(what == expected);
+}
+
 TEST_CASE("the sample's layers load the same on one thread as on four", "[rulebook][layer]")
 {
     // --threads bounds the threads that load the layers: what they load,
