@@ -14,13 +14,15 @@
 
 namespace redline::io {
 
-/// Asks the kernel to read the local regular file `path` into the page cache
-/// in the background (posix_fadvise WILLNEED, 8 MiB a call: the kernel reads
-/// at most about that much ahead of one call). A shapefile brings its .dbf
-/// and .shx. Anything that is not a local regular file (a /vsi path, a
-/// database connection, a directory) and files larger than a quarter of the
-/// machine's memory (they would push out what the run needs) are left alone.
-/// Best effort, a hint: returns the bytes asked for, never fails.
+/// Has the kernel read the local regular file `path` into the page cache in
+/// the background: one thread of the process asks for it (posix_fadvise
+/// WILLNEED, 8 MiB a call: the kernel reads at most about that much ahead of
+/// one call, and a call waits while the device's queue is full), so the
+/// caller never waits. A shapefile brings its .dbf and .shx. Anything that
+/// is not a local regular file (a /vsi path, a database connection, a
+/// directory) and files larger than a quarter of the machine's memory (they
+/// would push out what the run needs) are left alone. Best effort, a hint:
+/// returns the bytes it will ask for, never fails.
 std::uint64_t prefetch_file(const std::string& path) noexcept;
 
 } // namespace redline::io
