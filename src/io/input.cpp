@@ -19,12 +19,6 @@ namespace redline {
 
 namespace {
 
-bool ends_with_ci(const std::string& s, const std::string& suffix)
-{
-    return s.size() >= suffix.size() &&
-           to_lower_ascii(s.substr(s.size() - suffix.size())) == suffix;
-}
-
 bool is_shapefile(const std::string& source)
 {
     return ends_with_ci(source, ".shp") || ends_with_ci(source, ".dbf");

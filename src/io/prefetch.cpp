@@ -1,12 +1,13 @@
 #include "io/prefetch.hpp"
 
+#include "util/text.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -115,15 +116,6 @@ std::uint64_t ask_for(const std::string& path)
     return size;
 }
 
-bool ends_with_shp(const std::string& p)
-{
-    if (p.size() < 4)
-        return false;
-    std::string e = p.substr(p.size() - 4);
-    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return e == ".shp";
-}
-
 } // namespace
 
 std::uint64_t prefetch_file(const std::string& path) noexcept
@@ -132,7 +124,7 @@ std::uint64_t prefetch_file(const std::string& path) noexcept
         if (path.empty() || path.rfind("/vsi", 0) == 0)
             return 0;
         std::uint64_t asked = ask_for(path);
-        if (asked > 0 && ends_with_shp(path)) {
+        if (asked > 0 && ends_with_ci(path, ".shp")) {
             const std::string stem = path.substr(0, path.size() - 4);
             const bool upper = path.back() == 'P';
             for (const char* ext : upper ? std::array{".DBF", ".SHX"} : std::array{".dbf", ".shx"})

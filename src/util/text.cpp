@@ -44,6 +44,11 @@ std::string to_lower_ascii(std::string_view s)
     return out;
 }
 
+bool ends_with_ci(std::string_view s, std::string_view lower_suffix)
+{
+    return s.size() >= lower_suffix.size() && to_lower_ascii(s.substr(s.size() - lower_suffix.size())) == lower_suffix;
+}
+
 std::optional<long long> parse_int(std::string_view s)
 {
     long long v = 0;

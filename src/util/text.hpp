@@ -11,6 +11,8 @@ namespace redline {
 std::string trim(std::string_view s);
 std::string to_upper_ascii(std::string_view s);
 std::string to_lower_ascii(std::string_view s);
+/// Whether `s` ends with `lower_suffix` (given in lower case), ignoring ASCII case: ".shp" matches "A.SHP".
+bool ends_with_ci(std::string_view s, std::string_view lower_suffix);
 /// The whole string as an integer, or nullopt.
 std::optional<long long> parse_int(std::string_view s);
 /// The whole (trimmed) string as a finite double, or nullopt.
