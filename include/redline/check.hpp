@@ -172,7 +172,7 @@ protected:
     /// empty feature key); `given` is the unusable value, if there was one.
     Finding incomplete(std::string given = {}) const;
     /// "「label」" / "'label'": a finding's feature as a sentence names it.
-    static std::string feature_name(const Finding& f);
+    static const std::string& feature_name(const Finding& f);
     /// Reads a layer name and checks the rulebook declares it.
     static std::string layer_param(const Params& p, const std::string& key, const ConfigEnv& env);
     /// Fills layer, key, label, measure, value, share and evidence from an overlap.

@@ -265,12 +265,11 @@ private:
     std::string do_describe(const Finding& f, Lang lang) const override
     {
         const Row& row = m_rows.at(f.item);
-        const std::string name = feature_name(f);
-        const std::string verb_zh = row.effect == "prohibit"   ? "禁止"
-                                    : row.effect == "restrict" ? "限制"
-                                                               : "允许";
-        return tr(lang, "「" + name + "」" + verb_zh + "：" + row.clause,
-                  "'" + name + "' " + row.effect + ": " + row.clause);
+        const std::string& name = feature_name(f);
+        if (lang == Lang::En) // only that language is put together
+            return cat("'", name, "' ", row.effect, ": ", row.clause);
+        const char* verb = row.effect == "prohibit" ? "禁止" : row.effect == "restrict" ? "限制" : "允许";
+        return cat("「", name, "」", verb, "：", row.clause);
     }
 
     std::string m_layer;

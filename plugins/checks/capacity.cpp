@@ -206,19 +206,18 @@ private:
             return tr(lang, m_attr + " 的值「" + f.input + "」不是数字，无法核算总量",
                       m_attr + " = '" + f.input + "' is not a number: the load cap cannot be checked");
         }
-        const std::string name = feature_name(f);
+        const std::string& name = feature_name(f);
+        const bool zh = lang == Lang::Zh; // only that language is put together
         if (f.measure == "missing_input")
-            return tr(lang, "「" + name + "」未设定 " + m_cap_field + "，无法核算总量",
-                      "'" + name + "' has no " + m_cap_field + ": the load cap cannot be checked");
-        const std::string sum = format_number(f.base, 3) + tr(lang, " + 新增 ", " + added ") +
-                                format_number(f.added, 3) + " = " + format_number(f.value, 3) + " " +
-                                m_unit;
-        return tr(lang,
-                  "「" + name + "」现有 " + sum + "，超过上限 " + format_number(f.threshold, 3) +
-                      "（余量 " + format_number(f.threshold - f.base, 3) + "）",
-                  "'" + name + "': existing " + sum + " exceeds the cap " +
-                      format_number(f.threshold, 3) + " (headroom " +
-                      format_number(f.threshold - f.base, 3) + ")");
+            return zh ? cat("「", name, "」未设定 ", m_cap_field, "，无法核算总量")
+                      : cat("'", name, "' has no ", m_cap_field, ": the load cap cannot be checked");
+        const std::string base = format_number(f.base, 3), added = format_number(f.added, 3),
+                          value = format_number(f.value, 3), cap = format_number(f.threshold, 3),
+                          headroom = format_number(f.threshold - f.base, 3);
+        return zh ? cat("「", name, "」现有 ", base, " + 新增 ", added, " = ", value, " ", m_unit, "，超过上限 ", cap,
+                        "（余量 ", headroom, "）")
+                  : cat("'", name, "': existing ", base, " + added ", added, " = ", value, " ", m_unit,
+                        " exceeds the cap ", cap, " (headroom ", headroom, ")");
     }
 
     std::string m_zones, m_points, m_cap_field, m_load_field, m_attr, m_unit, m_where, m_points_where;

@@ -48,16 +48,22 @@ private:
 
     std::string do_describe(const Finding& f, Lang lang) const override
     {
-        const std::string name = feature_name(f);
-        if (f.measure == "overlap_area")
-            return tr(lang, "与「" + name + "」重叠 " + format_number(f.value) + " m²" +
-                                (std::isnan(f.share) ? "" : "（占项目 " + format_number(f.share, 1) + "%）"),
-                      "overlaps '" + name + "' by " + format_number(f.value) + " m²" +
-                          (std::isnan(f.share) ? "" : " (" + format_number(f.share, 1) + "% of the site)"));
-        if (f.measure == "overlap_length")
-            return tr(lang, "穿越「" + name + "」" + format_number(f.value) + " m",
-                      "crosses '" + name + "' for " + format_number(f.value) + " m");
-        return tr(lang, "位于「" + name + "」内", "lies in '" + name + "'");
+        // Only the language asked for is put together (a million findings a province).
+        const std::string& name = feature_name(f);
+        const bool zh = lang == Lang::Zh;
+        if (f.measure == "overlap_area") {
+            const std::string area = format_number(f.value);
+            if (std::isnan(f.share))
+                return zh ? cat("与「", name, "」重叠 ", area, " m²") : cat("overlaps '", name, "' by ", area, " m²");
+            const std::string share = format_number(f.share, 1);
+            return zh ? cat("与「", name, "」重叠 ", area, " m²（占项目 ", share, "%）")
+                      : cat("overlaps '", name, "' by ", area, " m² (", share, "% of the site)");
+        }
+        if (f.measure == "overlap_length") {
+            const std::string length = format_number(f.value);
+            return zh ? cat("穿越「", name, "」", length, " m") : cat("crosses '", name, "' for ", length, " m");
+        }
+        return zh ? cat("位于「", name, "」内") : cat("lies in '", name, "'");
     }
 
     std::string m_layer;

@@ -63,14 +63,13 @@ private:
 
     std::string do_describe(const Finding& f, Lang lang) const override
     {
+        const bool zh = lang == Lang::Zh; // only that language is put together
         if (f.measure == "outside")
-            return tr(lang, "不在" + m_layer + "范围内", "not within " + m_layer);
+            return zh ? cat("不在", m_layer, "范围内") : cat("not within ", m_layer);
         const char* unit = f.measure == "outside_area" ? " m²" : " m";
-        return tr(lang,
-                  "有 " + format_number(f.value) + unit + "（" + format_number(f.share, 1) + "%）位于" +
-                      m_layer + "范围之外",
-                  format_number(f.value) + unit + " (" + format_number(f.share, 1) + "%) lies outside " +
-                      m_layer);
+        const std::string amount = format_number(f.value), share = format_number(f.share, 1);
+        return zh ? cat("有 ", amount, unit, "（", share, "%）位于", m_layer, "范围之外")
+                  : cat(amount, unit, " (", share, "%) lies outside ", m_layer);
     }
 
 protected:
@@ -93,19 +92,20 @@ private:
     Outcome fallback_outcome() const override { return Outcome::Incomplete; }
     std::string do_describe(const Finding& f, Lang lang) const override
     {
+        const bool zh = lang == Lang::Zh; // only that language is put together
         if (f.measure == "outside")
-            return tr(lang, "项目位于本规则集管控范围之外，未能完成核查",
-                      "the site lies outside the area this rulebook governs: not checked");
-        return tr(lang,
-                  "项目有 " + format_number(f.share, 1) + "% 位于本规则集管控范围之外，该部分未能核查",
-                  format_number(f.share, 1) + "% of the site lies outside the area this rulebook governs: not checked");
+            return zh ? "项目位于本规则集管控范围之外，未能完成核查"
+                      : "the site lies outside the area this rulebook governs: not checked";
+        const std::string share = format_number(f.share, 1);
+        return zh ? cat("项目有 ", share, "% 位于本规则集管控范围之外，该部分未能核查")
+                  : cat(share, "% of the site lies outside the area this rulebook governs: not checked");
     }
     /// The rulebook states no clause for its own coverage: the words are ours.
     void do_describe_extra(Finding& f, Lang lang) const override
     {
         if (f.clause.empty())
-            f.clause = tr(lang, "项目须位于本规则集管控范围内方可完成核查",
-                          "the site must lie within the area this rulebook governs to be checked");
+            f.clause = lang == Lang::Zh ? "项目须位于本规则集管控范围内方可完成核查"
+                                        : "the site must lie within the area this rulebook governs to be checked";
     }
 };
 

@@ -134,13 +134,15 @@ private:
 
     std::string do_describe(const Finding& f, Lang lang) const override
     {
-        const std::string name = feature_name(f);
-        const double t = f.threshold;
-        return f.value == 0
-                   ? tr(lang, "位于「" + name + "」内（须距离 ≥ " + format_number(t) + " m）",
-                        "inside '" + name + "' (minimum distance " + format_number(t) + " m)")
-                   : tr(lang, "距「" + name + "」" + format_number(f.value) + " m，小于 " + format_number(t) + " m",
-                        format_number(f.value) + " m from '" + name + "', less than " + format_number(t) + " m");
+        const std::string& name = feature_name(f);
+        const bool zh = lang == Lang::Zh; // only that language is put together
+        const std::string minimum = format_number(f.threshold);
+        if (f.value == 0)
+            return zh ? cat("位于「", name, "」内（须距离 ≥ ", minimum, " m）")
+                      : cat("inside '", name, "' (minimum distance ", minimum, " m)");
+        const std::string distance = format_number(f.value);
+        return zh ? cat("距「", name, "」", distance, " m，小于 ", minimum, " m")
+                  : cat(distance, " m from '", name, "', less than ", minimum, " m");
     }
 
     std::string m_layer;

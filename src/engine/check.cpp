@@ -146,7 +146,7 @@ Finding Check::incomplete(std::string given) const
     return f;
 }
 
-std::string Check::feature_name(const Finding& f)
+const std::string& Check::feature_name(const Finding& f)
 {
     return f.feature_label.empty() ? f.feature_key : f.feature_label;
 }

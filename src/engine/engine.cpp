@@ -516,24 +516,27 @@ namespace {
 
 std::string compose_message(const SiteResult& r, Lang lang)
 {
+    // Put together in place, in the one language asked for.
+    const bool zh = lang == Lang::Zh;
+    std::string out = verdict_word(r.verdict, lang);
     if (r.verdict == Outcome::Error)
-        return verdict_word(r.verdict, lang) + tr(lang, "：", ": ") + r.error;
-    std::vector<std::string> parts;
-    for (const auto& f : r.findings)
-        if (f.outcome != Outcome::Info)
-            parts.push_back(f.rule_id + " " + f.detail);
-    if (parts.empty())
-        return verdict_word(r.verdict, lang) +
-               tr(lang, "：未触及任何管控规则", ": no rule is triggered");
+        return out.append(zh ? "：" : ": ").append(r.error);
     const std::size_t shown = 6;
-    std::string more;
-    if (parts.size() > shown) {
-        more = tr(lang, "；等 " + std::to_string(parts.size()) + " 项",
-                  "; " + std::to_string(parts.size() - shown) + " more");
-        parts.resize(shown);
+    std::size_t parts = 0;
+    for (const auto& f : r.findings) {
+        if (f.outcome == Outcome::Info)
+            continue;
+        if (++parts <= shown)
+            out.append(parts == 1 ? (zh ? "：" : ": ") : (zh ? "；" : "; "))
+                .append(f.rule_id)
+                .append(" ")
+                .append(f.detail);
     }
-    return verdict_word(r.verdict, lang) + tr(lang, "：", ": ") + join(parts, tr(lang, "；", "; ")) +
-           more;
+    if (parts == 0)
+        return out.append(zh ? "：未触及任何管控规则" : ": no rule is triggered");
+    if (parts > shown)
+        out.append(zh ? cat("；等 ", std::to_string(parts), " 项") : cat("; ", std::to_string(parts - shown), " more"));
+    return out;
 }
 
 } // namespace

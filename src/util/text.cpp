@@ -2,6 +2,7 @@
 
 #include "redline/error.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <ctime>
@@ -77,18 +78,29 @@ std::string format_number(double v, int decimals)
 {
     if (!std::isfinite(v))
         return "";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    std::string s(buf);
-    if (s.find('.') != std::string::npos) {
-        while (!s.empty() && s.back() == '0')
-            s.pop_back();
-        if (!s.empty() && s.back() == '.')
-            s.pop_back();
+    // std::to_chars rounds the exact binary value as printf's "%.*f" does
+    // (to nearest, ties to even: tests compare the two), without printf's
+    // locale and multi-precision machinery; findings format 2-3 numbers each.
+    char buf[512];
+    char* end = buf;
+    if (decimals >= 0 && decimals <= 100) {
+        const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+        if (r.ec == std::errc())
+            end = r.ptr;
     }
-    if (s == "-0")
-        s = "0";
-    return s;
+    if (end == buf) {
+        const int n = std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+        end = buf + std::clamp(n, 0, static_cast<int>(sizeof buf) - 1);
+    }
+    if (std::find(buf, end, '.') != end) {
+        while (end > buf && end[-1] == '0')
+            --end;
+        if (end > buf && end[-1] == '.')
+            --end;
+    }
+    if (end - buf == 2 && buf[0] == '-' && buf[1] == '0')
+        return "0";
+    return std::string(buf, end);
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep)

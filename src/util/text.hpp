@@ -22,6 +22,20 @@ std::string format_number(double v, int decimals = 2);
 /// `s` with &, <, >, " and ' escaped for HTML and XML text and attribute values.
 std::string html_escape(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+/// The pieces (strings, views, literals) one after another, in one
+/// allocation: a finding's sentence is made of ten or so.
+template <class... Pieces> std::string cat(const Pieces&... pieces)
+{
+    const std::string_view views[] = {std::string_view(pieces)...};
+    std::size_t size = 0;
+    for (const std::string_view v : views)
+        size += v.size();
+    std::string out;
+    out.reserve(size);
+    for (const std::string_view v : views)
+        out.append(v);
+    return out;
+}
 /// join() into `out`, whose storage is reused (no allocation once it is large enough).
 void join_into(std::string& out, const std::vector<std::string>& parts, std::string_view sep);
 std::vector<std::string> split(std::string_view s, char sep);
