@@ -197,7 +197,9 @@ private:
     {
         return info().verdict_neutral;
     }
-    /// Returns the sentence for one of this check's findings.
+    /// Returns the sentence for one of this check's findings, in `lang`.
+    /// Called for every finding of a run (millions on a province): build
+    /// only the language asked for (`tr()` takes both sentences made).
     virtual std::string do_describe(const Finding& f, Lang lang) const = 0;
     /// Fills wording other than the detail (e.g. coverage's default clause).
     virtual void do_describe_extra(Finding&, Lang) const {}

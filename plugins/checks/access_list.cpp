@@ -266,7 +266,7 @@ private:
     {
         const Row& row = m_rows.at(f.item);
         const std::string& name = feature_name(f);
-        if (lang == Lang::En) // only that language is put together
+        if (lang == Lang::En)
             return cat("'", name, "' ", row.effect, ": ", row.clause);
         const char* verb = row.effect == "prohibit" ? "禁止" : row.effect == "restrict" ? "限制" : "允许";
         return cat("「", name, "」", verb, "：", row.clause);

@@ -198,16 +198,15 @@ private:
 
     std::string do_describe(const Finding& f, Lang lang) const override
     {
+        const bool zh = lang == Lang::Zh;
         if (f.measure == "missing_input" && f.feature_key.empty()) {
             if (f.input.empty())
-                return tr(lang, "缺少申报的 " + m_attr + "（" + m_unit + "），无法核算总量",
-                          "the application gives no " + m_attr + " (" + m_unit +
-                              "): the load cap cannot be checked");
-            return tr(lang, m_attr + " 的值「" + f.input + "」不是数字，无法核算总量",
-                      m_attr + " = '" + f.input + "' is not a number: the load cap cannot be checked");
+                return zh ? cat("缺少申报的 ", m_attr, "（", m_unit, "），无法核算总量")
+                          : cat("the application gives no ", m_attr, " (", m_unit, "): the load cap cannot be checked");
+            return zh ? cat(m_attr, " 的值「", f.input, "」不是数字，无法核算总量")
+                      : cat(m_attr, " = '", f.input, "' is not a number: the load cap cannot be checked");
         }
         const std::string& name = feature_name(f);
-        const bool zh = lang == Lang::Zh; // only that language is put together
         if (f.measure == "missing_input")
             return zh ? cat("「", name, "」未设定 ", m_cap_field, "，无法核算总量")
                       : cat("'", name, "' has no ", m_cap_field, ": the load cap cannot be checked");

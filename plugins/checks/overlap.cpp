@@ -48,7 +48,6 @@ private:
 
     std::string do_describe(const Finding& f, Lang lang) const override
     {
-        // Only the language asked for is put together (a million findings a province).
         const std::string& name = feature_name(f);
         const bool zh = lang == Lang::Zh;
         if (f.measure == "overlap_area") {

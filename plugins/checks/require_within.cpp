@@ -63,7 +63,7 @@ private:
 
     std::string do_describe(const Finding& f, Lang lang) const override
     {
-        const bool zh = lang == Lang::Zh; // only that language is put together
+        const bool zh = lang == Lang::Zh;
         if (f.measure == "outside")
             return zh ? cat("不在", m_layer, "范围内") : cat("not within ", m_layer);
         const char* unit = f.measure == "outside_area" ? " m²" : " m";
@@ -92,7 +92,7 @@ private:
     Outcome fallback_outcome() const override { return Outcome::Incomplete; }
     std::string do_describe(const Finding& f, Lang lang) const override
     {
-        const bool zh = lang == Lang::Zh; // only that language is put together
+        const bool zh = lang == Lang::Zh;
         if (f.measure == "outside")
             return zh ? "项目位于本规则集管控范围之外，未能完成核查"
                       : "the site lies outside the area this rulebook governs: not checked";

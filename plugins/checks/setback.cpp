@@ -135,7 +135,7 @@ private:
     std::string do_describe(const Finding& f, Lang lang) const override
     {
         const std::string& name = feature_name(f);
-        const bool zh = lang == Lang::Zh; // only that language is put together
+        const bool zh = lang == Lang::Zh;
         const std::string minimum = format_number(f.threshold);
         if (f.value == 0)
             return zh ? cat("位于「", name, "」内（须距离 ≥ ", minimum, " m）")
