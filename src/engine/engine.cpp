@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 
 namespace redline {
 
@@ -115,6 +116,10 @@ struct Engine::Worker::State {
     bool keep_input_geometry;
     bool timing = false;
     Timings timings;
+    /// The checks' findings for the site being screened, kept from site to
+    /// site: the result gets them in one allocation of their exact count
+    /// instead of regrowing (moving ~0.5 KB findings) as checks add them.
+    std::vector<Finding> findings;
 };
 
 void Engine::Worker::enable_timings()
@@ -495,11 +500,14 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
     };
     if (st.timing)
         lap(st.timings.prepare); // since screen_site began (records that are ERROR are not timed)
+    st.findings.clear();
     for (std::size_t c = 0; c < engine.checks.size(); ++c) {
-        engine.checks[c]->evaluate(site, st.ws, r.findings);
+        engine.checks[c]->evaluate(site, st.ws, st.findings);
         if (st.timing)
             lap(st.timings.checks[c]);
     }
+    r.findings.reserve(st.findings.size());
+    std::move(st.findings.begin(), st.findings.end(), std::back_inserter(r.findings));
     const Tolerances tol{engine.rulebook.area_tolerance, engine.rulebook.length_tolerance};
     zones_of(st.ws, site, engine.townships, tol, &r.township_keys, &r.townships);
     zones_of(st.ws, site, engine.units, tol, &r.units, nullptr);

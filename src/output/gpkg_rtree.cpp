@@ -234,8 +234,15 @@ PackedTree pack_tree(const std::vector<Envelope>& envelopes, std::size_t fanout)
 
 /// Inserts (a, b) integer pairs into `table`(`columns`), many rows a
 /// statement: one statement per row costs more than the row.
+///
+/// With `next_rowid`, the first column is the table's rowid and the rows are
+/// in its order: a row whose rowid is one more than the row before's gets
+/// NULL, so that SQLite takes the largest rowid plus one, the same number,
+/// without the seek that a named rowid costs (the R-tree's `_rowid` table:
+/// 1.0 s instead of 1.7 s for 3.3 M rows, measured; the fids without an
+/// entry, rows without a geometry, are where a rowid is named).
 void insert_pairs(sqlite3* db, const std::string& table, const std::string& columns,
-                  const std::vector<std::pair<std::int64_t, std::int64_t>>& rows)
+                  const std::vector<std::pair<std::int64_t, std::int64_t>>& rows, bool next_rowid = false)
 {
     // Few statements: each multi-row INSERT into a table with an INTEGER
     // PRIMARY KEY keeps a statement journal, into which SQLite copies the
@@ -258,8 +265,12 @@ void insert_pairs(sqlite3* db, const std::string& table, const std::string& colu
             tail = prepare(db, sql(n));
         sqlite3_stmt* s = n == per_statement ? full.get() : tail.get();
         for (std::size_t i = 0; i < n; ++i) {
-            sqlite3_bind_int64(s, static_cast<int>(2 * i + 1), rows[at + i].first);
-            sqlite3_bind_int64(s, static_cast<int>(2 * i + 2), rows[at + i].second);
+            const std::size_t r = at + i;
+            if (next_rowid && r > 0 && rows[r].first == rows[r - 1].first + 1)
+                sqlite3_bind_null(s, static_cast<int>(2 * i + 1));
+            else
+                sqlite3_bind_int64(s, static_cast<int>(2 * i + 1), rows[r].first);
+            sqlite3_bind_int64(s, static_cast<int>(2 * i + 2), rows[r].second);
         }
         step_done(db, s);
     }
@@ -300,7 +311,11 @@ void write_index(sqlite3* db, const SpatialIndex& index, const PackedTree& tree,
                 for (const Cell& cell : p.cells)
                     parents.emplace_back(cell.id, p.number);
         insert_pairs(db, rtree + "_parent", "nodeno, parentnode", parents);
-        insert_pairs(db, rtree + "_rowid", "rowid, nodeno", tree.rowids);
+        insert_pairs(db, rtree + "_rowid", "rowid, nodeno", tree.rowids, true);
+        if (!tree.rowids.empty() && sqlite3_last_insert_rowid(db) != tree.rowids.back().first)
+            throw OutputError("spatial index: the last row of '" + rtree + "_rowid' got rowid " +
+                              std::to_string(sqlite3_last_insert_rowid(db)) + ", not " +
+                              std::to_string(tree.rowids.back().first));
     }
 
     // What GDAL writes for a GeoPackage 1.2 RTree: the triggers that keep the

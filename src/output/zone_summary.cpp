@@ -21,6 +21,7 @@ ZoneSummary::ZoneSummary(const Engine& engine)
     for (const auto& c : engine.checks())
         if (auto loads = c->zone_loads(); loads && loads->zones_layer == name)
             m_loads.push_back(*loads);
+    m_attr_at.assign(m_loads.size(), 0);
     m_rows.resize(m_layer->size());
     for (auto& row : m_rows)
         row.added.assign(m_loads.size(), 0.0);
@@ -28,8 +29,28 @@ ZoneSummary::ZoneSummary(const Engine& engine)
 
 void ZoneSummary::add(const SiteResult& r, const Application& app)
 {
-    if (!m_layer)
+    if (!m_layer || r.township_keys.empty())
         return;
+    // Each load's figure, read once for the site however many townships it
+    // lies in; the column found where it was in the application before
+    // (every row of a source has the same columns), else by a scan.
+    m_figures.assign(m_loads.size(), 0.0);
+    for (std::size_t l = 0; l < m_loads.size(); ++l) {
+        const ZoneLoads& load = m_loads[l];
+        if (!app.origin_layer.empty() && app.origin_layer == load.points_layer)
+            continue;
+        std::size_t& at = m_attr_at[l];
+        if (at >= app.attributes.size() || app.attributes[at].first != load.attr) {
+            at = 0;
+            while (at < app.attributes.size() && app.attributes[at].first != load.attr)
+                ++at;
+        }
+        // The first column of that name, as the capacity check reads it.
+        if (at < app.attributes.size())
+            if (const auto& v = app.attributes[at].second)
+                // The capacity check's own figure parser: "１２.５吨" adds 12.5 here too.
+                m_figures[l] = encoding::parse_figure(*v, load.unit).value_or(0.0);
+    }
     for (const auto& key : r.township_keys) {
         auto it = m_by_key.find(key);
         if (it == m_by_key.end())
@@ -38,11 +59,7 @@ void ZoneSummary::add(const SiteResult& r, const Application& app)
         ++row.sites;
         ++row.by_verdict[r.verdict];
         for (std::size_t l = 0; l < m_loads.size(); ++l)
-            if (app.origin_layer.empty() || app.origin_layer != m_loads[l].points_layer)
-            for (const auto& [k, v] : app.attributes)
-                if (k == m_loads[l].attr && v)
-                    // The capacity check's own figure parser: "１２.５吨" adds 12.5 here too.
-                    row.added[l] += encoding::parse_figure(*v, m_loads[l].unit).value_or(0.0);
+            row.added[l] += m_figures[l];
     }
 }
 
