@@ -73,7 +73,6 @@ private:
     std::unordered_map<std::string, std::size_t> m_by_key;
     std::vector<Row> m_rows;
     std::vector<ZoneLoads> m_loads;
-    std::vector<std::size_t> m_attr_at; ///< per load: where its column was in the last application
     std::vector<double> m_figures;      ///< per load: the site's figure (scratch)
 };
 

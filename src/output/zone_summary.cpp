@@ -6,6 +6,8 @@
 #include "redline/rulebook.hpp"
 #include "util/encoding.hpp"
 
+#include <algorithm>
+
 namespace redline {
 
 ZoneSummary::ZoneSummary(const Engine& engine)
@@ -21,7 +23,6 @@ ZoneSummary::ZoneSummary(const Engine& engine)
     for (const auto& c : engine.checks())
         if (auto loads = c->zone_loads(); loads && loads->zones_layer == name)
             m_loads.push_back(*loads);
-    m_attr_at.assign(m_loads.size(), 0);
     m_rows.resize(m_layer->size());
     for (auto& row : m_rows)
         row.added.assign(m_loads.size(), 0.0);
@@ -32,24 +33,17 @@ void ZoneSummary::add(const SiteResult& r, const Application& app)
     if (!m_layer || r.township_keys.empty())
         return;
     // Each load's figure, read once for the site however many townships it
-    // lies in; the column found where it was in the application before
-    // (every row of a source has the same columns), else by a scan.
+    // lies in: the first column of that name, as the capacity check reads it.
     m_figures.assign(m_loads.size(), 0.0);
     for (std::size_t l = 0; l < m_loads.size(); ++l) {
         const ZoneLoads& load = m_loads[l];
         if (!app.origin_layer.empty() && app.origin_layer == load.points_layer)
             continue;
-        std::size_t& at = m_attr_at[l];
-        if (at >= app.attributes.size() || app.attributes[at].first != load.attr) {
-            at = 0;
-            while (at < app.attributes.size() && app.attributes[at].first != load.attr)
-                ++at;
-        }
-        // The first column of that name, as the capacity check reads it.
-        if (at < app.attributes.size())
-            if (const auto& v = app.attributes[at].second)
-                // The capacity check's own figure parser: "１２.５吨" adds 12.5 here too.
-                m_figures[l] = encoding::parse_figure(*v, load.unit).value_or(0.0);
+        const auto column = std::find_if(app.attributes.begin(), app.attributes.end(),
+                                         [&](const auto& a) { return a.first == load.attr; });
+        if (column != app.attributes.end() && column->second)
+            // The capacity check's own figure parser: "１２.５吨" adds 12.5 here too.
+            m_figures[l] = encoding::parse_figure(*column->second, load.unit).value_or(0.0);
     }
     for (const auto& key : r.township_keys) {
         auto it = m_by_key.find(key);
