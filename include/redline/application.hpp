@@ -45,10 +45,13 @@ struct Application {
     std::string origin_key;
 };
 
-/// The first coordinate of the application's geometry as given (input CRS,
-/// no parsing beyond what is needed to find it); NaN when there is none.
-/// Only a hint for scheduling -- which lane screens which site -- never used
-/// for a result.
-double position_hint(const Application& app);
+/// The first point of the application's geometry as given (input CRS, no
+/// parsing beyond what is needed to find it); NaN when there is none.
+/// Only a hint for scheduling -- in which order and on which lane sites
+/// are screened -- never used for a result.
+struct PositionHint {
+    double x, y;
+};
+PositionHint position_hint(const Application& app);
 
 } // namespace redline

@@ -547,13 +547,13 @@ namespace redline {
 
 namespace {
 
-/// X of the first point of an ISO or extended (EWKB-style flags) WKB
-/// geometry starting at `p`; NaN when the bytes end first.
-double first_x(const unsigned char* p, const unsigned char* end, int depth = 0)
+/// The first point of an ISO or extended (EWKB-style flags) WKB geometry
+/// starting at `p`; NaN when the bytes end first.
+PositionHint first_point(const unsigned char* p, const unsigned char* end, int depth = 0)
 {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     if (depth > 8 || end - p < 5)
-        return nan;
+        return {nan, nan};
     const bool little = p[0] == 1;
     auto u32 = [little](const unsigned char* q) {
         std::uint32_t v = 0;
@@ -569,39 +569,47 @@ double first_x(const unsigned char* p, const unsigned char* end, int depth = 0)
         std::memcpy(&d, b, 8);
         return d;
     };
+    auto xy = [&](const unsigned char* q) { return end - q >= 16 ? PositionHint{f64(q), f64(q + 8)} : PositionHint{nan, nan}; };
     const std::uint32_t type = u32(p + 1) & 0x0fffffffu; // drop EWKB flags
     p += 5;
     switch (type % 1000) {
     case 1: // point
-        return end - p >= 8 ? f64(p) : nan;
+        return xy(p);
     case 2: // linestring: count, points
-        return end - p >= 12 && u32(p) > 0 ? f64(p + 4) : nan;
+        return end - p >= 4 && u32(p) > 0 ? xy(p + 4) : PositionHint{nan, nan};
     case 3: // polygon: rings, points of the first ring
-        return end - p >= 16 && u32(p) > 0 && u32(p + 4) > 0 ? f64(p + 8) : nan;
+        return end - p >= 8 && u32(p) > 0 && u32(p + 4) > 0 ? xy(p + 8) : PositionHint{nan, nan};
     case 4: case 5: case 6: case 7: // multi*, collection: count, parts
-        return end - p >= 4 && u32(p) > 0 ? first_x(p + 4, end, depth + 1) : nan;
+        return end - p >= 4 && u32(p) > 0 ? first_point(p + 4, end, depth + 1) : PositionHint{nan, nan};
     default:
-        return nan;
+        return {nan, nan};
     }
 }
 
 } // namespace
 
-double position_hint(const Application& app)
+PositionHint position_hint(const Application& app)
 {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
     if (app.has_wkb)
-        return first_x(app.wkb.data(), app.wkb.data() + app.wkb.size());
-    // "lon,lat", WKT or a GeoJSON geometry: the first number after the first
-    // bracket, or at the start.
+        return first_point(app.wkb.data(), app.wkb.data() + app.wkb.size());
+    // "lon,lat", WKT or a GeoJSON geometry: the first two numbers after the
+    // first bracket, or from the start.
     const std::string& t = app.geometry_text;
     std::size_t at = t.find_first_of("([");
     if (t.find("coordinates") != std::string::npos)
         at = t.find('[', t.find("coordinates"));
     at = at == std::string::npos ? 0 : at + 1;
-    at = t.find_first_of("+-.0123456789", at);
-    if (at == std::string::npos)
-        return std::numeric_limits<double>::quiet_NaN();
-    return std::strtod(t.c_str() + at, nullptr);
+    PositionHint out{nan, nan};
+    for (double* v : {&out.x, &out.y}) {
+        at = t.find_first_of("+-.0123456789", at);
+        if (at == std::string::npos)
+            return out;
+        char* stop = nullptr;
+        *v = std::strtod(t.c_str() + at, &stop);
+        at = stop && stop > t.c_str() + at ? static_cast<std::size_t>(stop - t.c_str()) : at + 1;
+    }
+    return out;
 }
 
 } // namespace redline

@@ -4,6 +4,7 @@
 
 #include "redline/check.hpp"
 
+#include "geometry/hilbert.hpp"
 #include "io/coord_audit.hpp"
 #include "pipeline/run_info.hpp"
 #include "pipeline/stages.hpp"
@@ -18,7 +19,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <utility>
 
 namespace redline {
@@ -156,11 +156,51 @@ private:
     bool m_done = false;
 };
 
+/// The order in which the sites of a chunk are screened: along the Hilbert
+/// curve through the first points of their geometries (as given), so that
+/// sites screened one after the other lie near each other and the features,
+/// grid cells and index bands they ask for are still in the cache (a chunk
+/// in input order jumps across the province from site to site). Sites
+/// without a position come last, in input order. Only the order of work:
+/// each site's result is its own.
+std::vector<std::uint32_t> screening_order(const std::vector<Application>& apps)
+{
+    const std::size_t n = apps.size();
+    std::vector<PositionHint> at(n);
+    double minx = std::numeric_limits<double>::infinity(), miny = minx;
+    double maxx = -minx, maxy = -minx;
+    for (std::size_t i = 0; i < n; ++i) {
+        at[i] = position_hint(apps[i]);
+        if (!std::isfinite(at[i].x) || !std::isfinite(at[i].y))
+            continue;
+        minx = std::min(minx, at[i].x);
+        maxx = std::max(maxx, at[i].x);
+        miny = std::min(miny, at[i].y);
+        maxy = std::max(maxy, at[i].y);
+    }
+    const double w = maxx - minx, h = maxy - miny;
+    auto cell = [](double v, double lo, double size) {
+        const double u = size > 0 ? (v - lo) / size : 0.0;
+        return static_cast<std::uint32_t>((u > 0.0 ? (u < 1.0 ? u : 1.0) : 0.0) * 0xFFFF);
+    };
+    std::vector<std::uint64_t> key(n); // (curve position + 1) << 32 | input position; none: last
+    for (std::size_t i = 0; i < n; ++i) {
+        const bool known = std::isfinite(at[i].x) && std::isfinite(at[i].y);
+        const std::uint64_t curve = known ? hilbert(cell(at[i].x, minx, w), cell(at[i].y, miny, h)) : 0xFFFFFFFFull;
+        key[i] = curve << 32 | i;
+    }
+    std::sort(key.begin(), key.end());
+    std::vector<std::uint32_t> order(n);
+    for (std::size_t i = 0; i < n; ++i)
+        order[i] = static_cast<std::uint32_t>(key[i] & 0xFFFFFFFFu);
+    return order;
+}
+
 /// Screens and renders every application of `c` on the lanes (on the
-/// calling thread when there is one lane, else on `pool`'s threads). GEOS
-/// prepared geometries are per thread, so each lane keeps its own copies of
-/// the features it touches: to keep that to about one copy in all, the chunk
-/// is sorted west to east and lanes 2k and 2k+1 screen the k-th band of it
+/// calling thread when there is one lane, else on `pool`'s threads), in
+/// screening_order(). GEOS prepared geometries are per thread, so each lane
+/// keeps its own copies of the features it touches: to keep that to about
+/// one copy in all, lanes 2k and 2k+1 screen the k-th band of that order
 /// from its two ends, meeting wherever the work balances; a lane whose band
 /// is done helps the next one. Which lane screens a site never changes its
 /// result.
@@ -194,21 +234,12 @@ void screen_chunk(Lanes& lanes, Lanes& baseline, pipeline::LanePool* pool, Chunk
         }
         render(c.results[i], options.lang);
     };
+    const std::vector<std::uint32_t> order = screening_order(c.apps);
     if (!pool || n < 2) {
         for (std::size_t i = 0; i < n && !cancelled(options); ++i)
-            screen(0, i);
+            screen(0, order[i]);
         return;
     }
-    std::vector<double> x(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        x[i] = position_hint(c.apps[i]);
-        if (std::isnan(x[i]))
-            x[i] = std::numeric_limits<double>::infinity();
-    }
-    std::vector<std::uint32_t> order(n);
-    std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(),
-                     [&x](std::uint32_t a, std::uint32_t b) { return x[a] < x[b]; });
     const std::size_t bands = (lanes.size() + 1) / 2;
     std::vector<TwoEndedRange> band(bands);
     for (std::size_t k = 0; k < bands; ++k)

@@ -391,45 +391,50 @@ TEST_CASE("mistyped rulebook values are errors naming file, line and key", "[rul
     }
 }
 
-TEST_CASE("the position hint is the first x of any geometry form, NaN without one", "[input]")
+TEST_CASE("the position hint is the first point of any geometry form, NaN without one", "[input]")
 {
-    auto from_wkt = [](const char* wkt) {
+    using P = std::pair<double, double>;
+    auto pair = [](PositionHint h) { return P{h.x, h.y}; };
+    auto from_wkt = [&](const char* wkt) {
         OGRGeometry* g = nullptr;
         REQUIRE(OGRGeometryFactory::createFromWkt(wkt, nullptr, &g) == OGRERR_NONE);
         Application a;
         a.has_wkb = true;
         a.wkb = ogr_to_wkb(*g);
         OGRGeometryFactory::destroyGeometry(g);
-        return position_hint(a);
+        return pair(position_hint(a));
     };
-    CHECK(from_wkt("POINT (120.5 30)") == 120.5);
-    CHECK(from_wkt("POINT Z (120.5 30 7)") == 120.5);
-    CHECK(from_wkt("LINESTRING (119 30, 121 31)") == 119);
-    CHECK(from_wkt("POLYGON ((118.25 30, 119 30, 119 31, 118.25 30))") == 118.25);
-    CHECK(from_wkt("MULTIPOLYGON (((117 30, 119 30, 119 31, 117 30)), ((1 1, 2 1, 2 2, 1 1)))") == 117);
-    CHECK(from_wkt("GEOMETRYCOLLECTION (MULTIPOINT ((116 1)), POINT (2 2))") == 116);
-    CHECK(std::isnan(from_wkt("POLYGON EMPTY")));
-    CHECK(std::isnan(from_wkt("MULTIPOINT EMPTY")));
+    CHECK(from_wkt("POINT (120.5 30)") == P{120.5, 30});
+    CHECK(from_wkt("POINT Z (120.5 30 7)") == P{120.5, 30});
+    CHECK(from_wkt("LINESTRING (119 30, 121 31)") == P{119, 30});
+    CHECK(from_wkt("POLYGON ((118.25 30, 119 30, 119 31, 118.25 30))") == P{118.25, 30});
+    CHECK(from_wkt("MULTIPOLYGON (((117 30, 119 30, 119 31, 117 30)), ((1 1, 2 1, 2 2, 1 1)))") == P{117, 30});
+    CHECK(from_wkt("GEOMETRYCOLLECTION (MULTIPOINT ((116 1)), POINT (2 2))") == P{116, 1});
+    CHECK(std::isnan(from_wkt("POLYGON EMPTY").first));
+    CHECK(std::isnan(from_wkt("MULTIPOINT EMPTY").second));
 
     // Big-endian WKB, as another writer may give it.
     Application be;
     be.has_wkb = true;
     be.wkb = {0, 0, 0, 0, 1, 0x40, 0x5e, 0, 0, 0, 0, 0, 0, 0x40, 0x3e, 0, 0, 0, 0, 0, 0};
-    CHECK(position_hint(be) == 120.0);
-    be.wkb.resize(9); // cut short
-    CHECK(std::isnan(position_hint(be)));
+    CHECK(pair(position_hint(be)) == P{120.0, 30.0});
+    be.wkb.resize(17); // cut short inside y
+    CHECK(std::isnan(position_hint(be).x));
+    be.wkb.resize(9);
+    CHECK(std::isnan(position_hint(be).x));
     be.wkb.clear();
-    CHECK(std::isnan(position_hint(be)));
+    CHECK(std::isnan(position_hint(be).y));
 
-    auto from_text = [](const char* text) {
+    auto from_text = [&](const char* text) {
         Application a;
         a.geometry_text = text;
-        return position_hint(a);
+        return pair(position_hint(a));
     };
-    CHECK(from_text("120.25,30.5") == 120.25);
-    CHECK(from_text("POINT(-71.5 42)") == -71.5);
-    CHECK(from_text("MULTIPOLYGON (((117 30, 119 30, 119 31, 117 30)))") == 117);
-    CHECK(from_text(R"({"type": "Point", "coordinates": [121.75, 29]})") == 121.75);
-    CHECK(std::isnan(from_text("")));
-    CHECK(std::isnan(from_text("POINT EMPTY")));
+    CHECK(from_text("120.25,30.5") == P{120.25, 30.5});
+    CHECK(from_text("POINT(-71.5 42)") == P{-71.5, 42});
+    CHECK(from_text("MULTIPOLYGON (((117 30, 119 30, 119 31, 117 30)))") == P{117, 30});
+    CHECK(from_text(R"({"type": "Point", "coordinates": [121.75, 29]})") == P{121.75, 29});
+    CHECK(std::isnan(from_text("").first));
+    CHECK(std::isnan(from_text("POINT EMPTY").first));
+    CHECK(std::isnan(from_text("120.5").second));
 }
