@@ -518,8 +518,7 @@ void GdalResultWriter::write_zone_summary(const ZoneSummary& summary)
         f->SetField("zone_name", layer.feature(i).label.c_str());
         f->SetField("sites", static_cast<int>(row.sites));
         for (const auto& [name, o] : verdicts) {
-            auto it = row.by_verdict.find(o);
-            f->SetField(name, static_cast<int>(it == row.by_verdict.end() ? 0 : it->second));
+            f->SetField(name, static_cast<int>(row.verdicts(o)));
         }
         for (std::size_t l = 0; l < summary.loads().size(); ++l) {
             const ZoneLoads& loads = summary.loads()[l];

@@ -51,7 +51,7 @@ void ZoneSummary::add(const SiteResult& r, const Application& app)
             continue;
         Row& row = m_rows[it->second];
         ++row.sites;
-        ++row.by_verdict[r.verdict];
+        ++row.by_verdict[static_cast<std::size_t>(r.verdict)];
         for (std::size_t l = 0; l < m_loads.size(); ++l)
             row.added[l] += m_figures[l];
     }

@@ -99,6 +99,14 @@ std::string verdict_headers(Lang lang)
 }
 
 /// A count cell per verdict, in the order of verdict_headers().
+std::string verdict_cells(const ZoneSummary::Row& row)
+{
+    std::string c;
+    for (Outcome o : k_verdicts)
+        c += td(std::to_string(row.verdicts(o)), "n");
+    return c;
+}
+
 std::string verdict_cells(const std::map<Outcome, std::size_t>& m)
 {
     std::string c;
@@ -501,7 +509,7 @@ std::string ReportWriter::townships_html(const ZoneSummary& summary) const
         const auto& row = summary.rows()[i];
         const auto& f = layer.feature(i);
         s += "<tr>" + td(html_escape(f.label.empty() ? f.key : f.label), "nw") +
-             td(std::to_string(row.sites), "n") + verdict_cells(row.by_verdict);
+             td(std::to_string(row.sites), "n") + verdict_cells(row);
         for (std::size_t l = 0; l < summary.loads().size(); ++l)
             s += td(load_cell(summary.loads()[l], i, l < row.added.size() ? row.added[l] : 0.0),
                     "n");
