@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstring>
 #include <iterator>
+#include <unordered_map>
 
 namespace redline {
 
@@ -105,6 +106,10 @@ const OGRSpatialReference& Engine::input_srs() const { return m_impl->input_srs;
 const Layer* Engine::township_layer() const { return m_impl->townships; }
 const Layer* Engine::unit_layer() const { return m_impl->units; }
 
+/// At most this many distinct codes are kept resolved per lane (a file of
+/// free-text codes cannot grow the memo without bound).
+constexpr std::size_t k_industries_kept = 4096;
+
 struct Engine::Worker::State {
     explicit State(const Engine& engine, bool keep)
         : ws(engine.layers()), transforms(engine.layers().working_srs()), keep_input_geometry(keep)
@@ -116,6 +121,12 @@ struct Engine::Worker::State {
     bool keep_input_geometry;
     bool timing = false;
     Timings timings;
+    /// Industries resolved so far, by the code as the record gives it: a
+    /// batch names a few dozen codes a million times, and resolving one
+    /// (trim, two table lookups, the class's prefixes, the name) costs more
+    /// than finding it here. Codes that do not resolve are not kept (their
+    /// record is an ERROR, thrown again each time).
+    std::unordered_map<std::string, Industry> industries;
     /// The checks' findings for the site being screened, kept from site to
     /// site: the result gets them in one allocation of their exact count
     /// instead of regrowing (moving ~0.5 KB findings) as checks add them.
@@ -449,7 +460,13 @@ void Engine::Worker::screen_site(const Application& app, SiteResult& r)
     if (!app.read_error.empty())
         throw RecordError(app.read_error);
     // Industry first: a record without a valid code is unusable.
-    const Industry industry = resolve_industry(app, engine.rulebook);
+    auto known = st.industries.find(app.industry);
+    if (known == st.industries.end()) {
+        if (st.industries.size() >= k_industries_kept)
+            st.industries.clear();
+        known = st.industries.emplace(app.industry, resolve_industry(app, engine.rulebook)).first;
+    }
+    const Industry& industry = known->second;
     r.industry = industry.code;
 
     const OGRSpatialReference& from = app.srs ? *app.srs : engine.input_srs;
