@@ -47,4 +47,13 @@ inline std::uint32_t hilbert(std::uint32_t x, std::uint32_t y)
     return (i1 << 1) | i0;
 }
 
+/// The grid column (or row) of coordinate `v` on an axis from `lo` spanning
+/// `size`: clamped to [0, 0xFFFF]; 0 when the span is not positive or `v`
+/// is NaN.
+inline std::uint32_t hilbert_cell(double v, double lo, double size)
+{
+    const double u = size > 0 ? (v - lo) / size : 0.0;
+    return static_cast<std::uint32_t>((u > 0.0 ? (u < 1.0 ? u : 1.0) : 0.0) * 0xFFFF);
+}
+
 } // namespace redline

@@ -42,11 +42,9 @@ PackedRTree::PackedRTree(const std::vector<geos::Bounds>& boxes) : m_items(boxes
     std::vector<std::pair<std::uint32_t, std::uint32_t>> order(m_items); // (hilbert, item)
     for (std::size_t i = 0; i < m_items; ++i) {
         const auto& b = boxes[i];
-        const double cx = w > 0 ? ((b.minx + b.maxx) / 2 - all.minx) / w : 0;
-        const double cy = h > 0 ? ((b.miny + b.maxy) / 2 - all.miny) / h : 0;
-        // In [0, 1]; a box that is not finite (NaN) sorts first.
-        auto unit = [](double v) { return v > 0.0 ? (v < 1.0 ? v : 1.0) : 0.0; };
-        order[i] = {hilbert(static_cast<std::uint32_t>(unit(cx) * 0xFFFF), static_cast<std::uint32_t>(unit(cy) * 0xFFFF)),
+        // A box that is not finite (NaN) sorts first.
+        order[i] = {hilbert(hilbert_cell((b.minx + b.maxx) / 2, all.minx, w),
+                            hilbert_cell((b.miny + b.maxy) / 2, all.miny, h)),
                     static_cast<std::uint32_t>(i)};
     }
     std::sort(order.begin(), order.end()); // ties by item: the same tree every time

@@ -179,20 +179,18 @@ std::vector<std::uint32_t> screening_order(const std::vector<Application>& apps)
         maxy = std::max(maxy, at[i].y);
     }
     const double w = maxx - minx, h = maxy - miny;
-    auto cell = [](double v, double lo, double size) {
-        const double u = size > 0 ? (v - lo) / size : 0.0;
-        return static_cast<std::uint32_t>((u > 0.0 ? (u < 1.0 ? u : 1.0) : 0.0) * 0xFFFF);
-    };
-    std::vector<std::uint64_t> key(n); // (curve position + 1) << 32 | input position; none: last
+    // (position on the curve, input position); a site without a position
+    // is put past the curve's last cell (2^32 - 1).
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> key(n);
     for (std::size_t i = 0; i < n; ++i) {
         const bool known = std::isfinite(at[i].x) && std::isfinite(at[i].y);
-        const std::uint64_t curve = known ? hilbert(cell(at[i].x, minx, w), cell(at[i].y, miny, h)) : 0xFFFFFFFFull;
-        key[i] = curve << 32 | i;
+        key[i] = {known ? hilbert(hilbert_cell(at[i].x, minx, w), hilbert_cell(at[i].y, miny, h)) : 1ull << 32,
+                  static_cast<std::uint32_t>(i)};
     }
     std::sort(key.begin(), key.end());
     std::vector<std::uint32_t> order(n);
     for (std::size_t i = 0; i < n; ++i)
-        order[i] = static_cast<std::uint32_t>(key[i] & 0xFFFFFFFFu);
+        order[i] = key[i].second;
     return order;
 }
 

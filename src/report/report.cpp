@@ -98,23 +98,27 @@ std::string verdict_headers(Lang lang)
     return h;
 }
 
-/// A count cell per verdict, in the order of verdict_headers().
-std::string verdict_cells(const ZoneSummary::Row& row)
+/// A count cell per verdict, in the order of verdict_headers(); `count(o)`
+/// is the number of sites with verdict o.
+template <class Count> std::string verdict_cells(Count count)
 {
     std::string c;
     for (Outcome o : k_verdicts)
-        c += td(std::to_string(row.verdicts(o)), "n");
+        c += td(std::to_string(count(o)), "n");
     return c;
+}
+
+std::string verdict_cells(const ZoneSummary::Row& row)
+{
+    return verdict_cells([&](Outcome o) { return row.verdicts(o); });
 }
 
 std::string verdict_cells(const std::map<Outcome, std::size_t>& m)
 {
-    std::string c;
-    for (Outcome o : k_verdicts) {
+    return verdict_cells([&](Outcome o) {
         auto it = m.find(o);
-        c += td(it == m.end() ? "0" : std::to_string(it->second), "n");
-    }
-    return c;
+        return it == m.end() ? std::size_t{0} : it->second;
+    });
 }
 
 /// "existing + added / cap (share)" of a load in township `i`, in bold over the cap.
